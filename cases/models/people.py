@@ -1,0 +1,108 @@
+"""Forces, teams, users and their roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OFFENDER_MANAGER = "offender_manager", "Offender manager"
+    SUPERVISOR = "supervisor", "Supervisor"
+    FRONT_DESK = "front_desk", "Front desk"
+    MAPPA_CHAIR = "mappa_chair", "MAPPA chair"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Roles whose holders work cases (they may be granted object permissions on nominals).
+CASE_ROLES = frozenset({Role.OFFENDER_MANAGER, Role.SUPERVISOR, Role.MAPPA_CHAIR})
+
+
+class Force(models.Model):
+    """A police force. Its policy settings live here; administrators edit them."""
+
+    class Kind(models.TextChoices):
+        TERRITORIAL = "territorial", "Territorial (England and Wales)"
+        NATIONAL = "national", "National"
+
+    name = models.CharField(max_length=100, unique=True)
+    code = models.SlugField(max_length=50, unique=True)
+    country = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TERRITORIAL)
+    reference_prefix = models.CharField(
+        max_length=6, help_text="Starts every case reference the force issues, e.g. TVP-000123."
+    )
+    last_reference_number = models.PositiveIntegerField(default=0, editable=False)
+
+    # Policy settings (domain.md: configurable, with the defaults given there).
+    caseload_guideline = models.PositiveSmallIntegerField(
+        default=50, validators=[MinValueValidator(1)],
+        help_text="Cases per offender manager the force plans for.",
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="A date is shown as due soon this many days before it.",
+    )
+    feb29_anniversary_on_march_1 = models.BooleanField(
+        default=True, help_text="A 29 February anniversary in a common year falls on 1 March "
+        "(otherwise 28 February).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A MOSOVO team. Its two groups carry the object permissions of its members and supervisors."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=100)
+    members_group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    supervisors_group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["force", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["force", "name"], name="team_unique_name_in_force")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. Roles are groups named after `Role` values."""
+
+    force = models.ForeignKey(
+        Force, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    teams = models.ManyToManyField(Team, blank=True, related_name="users")
+    collar_number = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def roles(self) -> frozenset[str]:
+        if not hasattr(self, "_roles"):
+            names = {g.name for g in self.groups.all()} if self.pk else set()
+            self._roles = frozenset(names & set(Role.values))
+        return self._roles
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and bool(self.roles & set(roles))
+
+    @property
+    def role_labels(self) -> str:
+        return ", ".join(Role(r).label for r in Role.values if r in self.roles)

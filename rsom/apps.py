@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RsomConfig(AppConfig):
+    name = "rsom"
+    verbose_name = "RSOM"
