@@ -31,7 +31,7 @@ VIEW, CHANGE = "view_nominal", "change_nominal"
 
 
 def access_case(user, pk, *, write: bool = False) -> Nominal:
-    """The case, if the user may see it: 404 to outsiders, 403 to read-only users asking to write."""
+    """The case if the user may see it: 404 to outsiders, 403 to read-only users who write."""
     editable = Nominal.objects.editable_by(user).filter(pk=OuterRef("pk"))
     nominal = (
         Nominal.objects.visible_to(user)
@@ -60,8 +60,11 @@ def expected_grants(nominal: Nominal) -> tuple[set[tuple[int, str]], set[tuple[i
         users |= {(nominal.offender_manager_id, VIEW), (nominal.offender_manager_id, CHANGE)}
     if nominal.team_id:
         team = nominal.team
-        groups |= {(team.members_group_id, VIEW), (team.supervisors_group_id, VIEW),
-                   (team.supervisors_group_id, CHANGE)}
+        groups |= {
+            (team.members_group_id, VIEW),
+            (team.supervisors_group_id, VIEW),
+            (team.supervisors_group_id, CHANGE),
+        }
     if nominal.mappa_level in (MappaLevel.LEVEL_2, MappaLevel.LEVEL_3):
         groups.add((mappa_chairs_group(nominal.force_id).pk, VIEW))
     return users, groups
@@ -84,7 +87,9 @@ def sync_case_permissions(nominal: Nominal) -> None:
 
 
 def _reconcile(model, key: str, nominal: Nominal, wanted: set, perms: dict) -> None:
-    rows = model.objects.filter(content_object=nominal).values_list("pk", key, "permission__codename")
+    rows = model.objects.filter(content_object=nominal).values_list(
+        "pk", key, "permission__codename"
+    )
     have = {(grantee, codename): pk for pk, grantee, codename in rows}
     stale = [pk for pair, pk in have.items() if pair not in wanted]
     if stale:

@@ -47,13 +47,31 @@ class RsomUserAdmin(UserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"fields": ("username", "first_name", "last_name", "email", "force", "roles",
-                           "password1", "password2")}),
+        (
+            None,
+            {
+                "fields": (
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "force",
+                    "roles",
+                    "password1",
+                    "password2",
+                )
+            },
+        ),
     )
     readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(force=request.user.force).prefetch_related("groups")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(force=request.user.force)
+            .prefetch_related("groups")
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -88,8 +106,16 @@ class TeamAdmin(admin.ModelAdmin):
 class ForceAdmin(admin.ModelAdmin):
     list_display = ("name", "reference_prefix", "caseload_guideline", "due_soon_days")
     readonly_fields = ("name", "code", "country", "kind")
-    fields = ("name", "code", "country", "kind", "reference_prefix", "caseload_guideline",
-              "due_soon_days", "feb29_anniversary_on_march_1")
+    fields = (
+        "name",
+        "code",
+        "country",
+        "kind",
+        "reference_prefix",
+        "caseload_guideline",
+        "due_soon_days",
+        "feb29_anniversary_on_march_1",
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk=request.user.force_id)

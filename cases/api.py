@@ -54,14 +54,20 @@ class NominalListCreate(generics.GenericAPIView):
     filterset_class = NominalFilter
 
     def get_queryset(self):
-        return (Nominal.objects.visible_to(self.request.user)
-                .select_related("offender_manager", "team").order_by("surname", "forenames", "pk"))
+        return (
+            Nominal.objects.visible_to(self.request.user)
+            .select_related("offender_manager", "team")
+            .order_by("surname", "forenames", "pk")
+        )
 
     @extend_schema(responses=NominalOutputSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        audit.record(actor=request.user, action=AuditAction.VIEW,
-                     description=f"API: list of {len(page)} cases")
+        audit.record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            description=f"API: list of {len(page)} cases",
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=NominalCreateSerializer, responses={201: NominalOutputSerializer})
@@ -73,9 +79,14 @@ class NominalListCreate(generics.GenericAPIView):
         duplicates = possible_duplicates(request.user, _duplicate_query(data))
         if duplicates and not confirmed:
             refs = ", ".join(n.reference for n in duplicates)
-            raise ValidationError({"confirm_not_duplicate": [
-                f"Possible duplicates: {refs}. Check them, then send confirm_not_duplicate: true"
-            ]})
+            raise ValidationError(
+                {
+                    "confirm_not_duplicate": [
+                        f"Possible duplicates: {refs}. "
+                        "Check them, then send confirm_not_duplicate: true"
+                    ]
+                }
+            )
         nominal = _write(services.nominal_create, acting_user=request.user, data=data)
         body = NominalOutputSerializer(nominal, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -88,8 +99,9 @@ class NominalDetail(generics.GenericAPIView):
     @extend_schema(responses=NominalOutputSerializer)
     def get(self, request, pk):
         nominal = access_case(request.user, pk)
-        audit.record(actor=request.user, action=AuditAction.VIEW, obj=nominal,
-                     description="API: case")
+        audit.record(
+            actor=request.user, action=AuditAction.VIEW, obj=nominal, description="API: case"
+        )
         return Response(self.get_serializer(nominal).data)
 
     @extend_schema(request=NominalInputSerializer, responses=NominalOutputSerializer)
@@ -104,8 +116,12 @@ class NominalDetail(generics.GenericAPIView):
         nominal = access_case(request.user, pk, write=True)
         given = NominalInputSerializer(data=request.data, partial=partial)
         given.is_valid(raise_exception=True)
-        _write(services.nominal_update, acting_user=request.user, nominal=nominal,
-               data=given.validated_data)
+        _write(
+            services.nominal_update,
+            acting_user=request.user,
+            nominal=nominal,
+            data=given.validated_data,
+        )
         return Response(self.get_serializer(access_case(request.user, pk)).data)
 
 
@@ -114,10 +130,16 @@ def _write(service, **kwargs):
     try:
         return service(**kwargs)
     except DjangoValidationError as exc:
-        raise ValidationError(getattr(exc, "message_dict", {"non_field_errors": exc.messages}))
+        errors = getattr(exc, "message_dict", {"non_field_errors": exc.messages})
+        raise ValidationError(errors) from exc
 
 
 def _duplicate_query(data) -> dict:
     dob = data["date_of_birth"]
-    return {"forenames": data["forenames"], "surname": data["surname"],
-            "date_of_birth_0": dob.day, "date_of_birth_1": dob.month, "date_of_birth_2": dob.year}
+    return {
+        "forenames": data["forenames"],
+        "surname": data["surname"],
+        "date_of_birth_0": dob.day,
+        "date_of_birth_1": dob.month,
+        "date_of_birth_2": dob.year,
+    }

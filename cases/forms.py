@@ -23,8 +23,10 @@ class NominalIdentityForm(GovModelForm):
         model = m.Nominal
         fields = ["forenames", "surname", "date_of_birth", "sex", "ni_number", "mappa_category"]
         widgets = {"sex": forms.RadioSelect}
-        help_texts = {"ni_number": "It's on the person's National Insurance card or payslip. "
-                                   "For example, QQ 12 34 56 C"}
+        help_texts = {
+            "ni_number": "It's on the person's National Insurance card or payslip. "
+            "For example, QQ 12 34 56 C"
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,9 +55,26 @@ class NominalForm(NominalIdentityForm):
 
     class Meta(NominalIdentityForm.Meta):
         fields = [
-            "forenames", "surname", "date_of_birth", "sex", "ni_number", "photograph",
-            "photograph_taken_on", "status", "mappa_category", "mappa_level",
+            "forenames",
+            "surname",
+            "date_of_birth",
+            "sex",
+            "ni_number",
+            "photograph",
+            "photograph_taken_on",
+            "status",
+            "mappa_category",
+            "mappa_level",
         ]
+        # A plain file input: the current photograph has no public URL to link to.
+        widgets = {
+            "sex": forms.RadioSelect,
+            "photograph": forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+        }
+        help_texts = {
+            **NominalIdentityForm.Meta.help_texts,
+            "photograph": "A JPEG or PNG smaller than 5 MB. It replaces the current photograph.",
+        }
 
 
 class NominalCreateForm(NominalIdentityForm):
@@ -100,25 +119,32 @@ class DuplicateCheckForm(GovForm):
 
 class AllocateForm(GovForm):
     offender_manager = forms.ModelChoiceField(
-        queryset=m.User.objects.none(), label="Offender manager",
-        error_messages={"required": "Select the offender manager to allocate the case to",
-                        "invalid_choice": "Select an offender manager from the list"},
+        queryset=m.User.objects.none(),
+        label="Offender manager",
+        error_messages={
+            "required": "Select the offender manager to allocate the case to",
+            "invalid_choice": "Select an offender manager from the list",
+        },
     )
 
     def __init__(self, *args, managers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offender_manager"].queryset = managers
-        self.fields["offender_manager"].label_from_instance = (
-            lambda u: f"{u} ({', '.join(t.name for t in u.teams.all())})"
+        self.fields["offender_manager"].label_from_instance = lambda u: (
+            f"{u} ({', '.join(t.name for t in u.teams.all())})"
         )
 
 
 class SearchForm(GovForm):
     q = forms.CharField(
-        label="Name, other name or reference", required=False, max_length=100,
+        label="Name, other name or reference",
+        required=False,
+        max_length=100,
         help_text="For example, John Smith or TVP-000123",
     )
-    date_of_birth = GovDateField(label="Date of birth", required=False, hint="For example, 27 3 1985")
+    date_of_birth = GovDateField(
+        label="Date of birth", required=False, hint="For example, 27 3 1985"
+    )
 
     def clean(self):
         data = super().clean()
@@ -131,8 +157,9 @@ class CaseloadFilterForm(forms.Form):
     status = forms.MultipleChoiceField(
         choices=m.NominalStatus.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    manager = forms.ModelChoiceField(queryset=m.User.objects.none(), required=False,
-                                     label="Offender manager")
+    manager = forms.ModelChoiceField(
+        queryset=m.User.objects.none(), required=False, label="Offender manager"
+    )
     q = forms.CharField(required=False, label="Name or reference")
 
     def __init__(self, *args, managers=None, **kwargs):
@@ -148,8 +175,9 @@ class CaseloadFilterForm(forms.Form):
 
 class DatedRecordForm(GovModelForm):
     from_date = GovDateField(label="From", required=False, hint="For example, 27 3 2020")
-    to_date = GovDateField(label="To", required=False,
-                           hint="Leave blank if this still holds. For example, 27 3 2024")
+    to_date = GovDateField(
+        label="To", required=False, hint="Leave blank if this still holds. For example, 27 3 2024"
+    )
     masked_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, reveal_numbers: bool = True, **kwargs):
@@ -191,31 +219,51 @@ def _clean_digits(name):
     return clean
 
 
-OtherNameForm = _record_form(m.OtherName, ["kind", "name", "from_date", "to_date"],
-                             widgets={"kind": forms.RadioSelect})
-OnlineIdentityForm = _record_form(m.OnlineIdentity,
-                                  ["kind", "value", "platform", "from_date", "to_date"],
-                                  widgets={"kind": forms.RadioSelect})
+OtherNameForm = _record_form(
+    m.OtherName, ["kind", "name", "from_date", "to_date"], widgets={"kind": forms.RadioSelect}
+)
+OnlineIdentityForm = _record_form(
+    m.OnlineIdentity,
+    ["kind", "value", "platform", "from_date", "to_date"],
+    widgets={"kind": forms.RadioSelect},
+)
 AddressForm = _record_form(
-    m.Address, ["kind", "line_1", "line_2", "town", "postcode", "notes", "from_date", "to_date"],
-    widgets={"kind": forms.RadioSelect}, extra={"clean_postcode": _clean_postcode},
+    m.Address,
+    ["kind", "line_1", "line_2", "town", "postcode", "notes", "from_date", "to_date"],
+    widgets={"kind": forms.RadioSelect},
+    extra={"clean_postcode": _clean_postcode},
 )
 IdentityDocumentForm = _record_form(
     m.IdentityDocument,
-    ["kind", "number", "name_shown", "issuing_country", "issued_on", "expires_on", "from_date",
-     "to_date"],
-    extra={"issued_on": GovDateField(label="Date of issue", required=False),
-           "expires_on": GovDateField(label="Expiry date", required=False)},
+    [
+        "kind",
+        "number",
+        "name_shown",
+        "issuing_country",
+        "issued_on",
+        "expires_on",
+        "from_date",
+        "to_date",
+    ],
+    extra={
+        "issued_on": GovDateField(label="Date of issue", required=False),
+        "expires_on": GovDateField(label="Expiry date", required=False),
+    },
 )
 BankAccountForm = _record_form(
-    m.BankAccount, ["institution", "sort_code", "account_number", "from_date", "to_date"],
-    extra={"clean_account_number": _clean_digits("account_number"),
-           "masked_fields": ("account_number",)},
+    m.BankAccount,
+    ["institution", "sort_code", "account_number", "from_date", "to_date"],
+    extra={
+        "clean_account_number": _clean_digits("account_number"),
+        "masked_fields": ("account_number",),
+    },
 )
 PaymentCardForm = _record_form(
-    m.PaymentCard, ["issuer", "card_number", "valid_from", "expires", "from_date", "to_date"],
+    m.PaymentCard,
+    ["issuer", "card_number", "valid_from", "expires", "from_date", "to_date"],
     extra={"clean_card_number": _clean_digits("card_number"), "masked_fields": ("card_number",)},
 )
-VehicleForm = _record_form(m.Vehicle, ["registration", "make", "model", "colour", "from_date",
-                                       "to_date"])
+VehicleForm = _record_form(
+    m.Vehicle, ["registration", "make", "model", "colour", "from_date", "to_date"]
+)
 EmploymentForm = _record_form(m.Employment, ["employer", "role", "address", "from_date", "to_date"])

@@ -24,8 +24,11 @@ class RecordKind:
 
     def rows(self, records, *, reveal_numbers: bool) -> list[dict]:
         return [
-            {"record": r, "cells": [self.cell(r, c, reveal_numbers) for c in self.columns],
-             "current": r.is_current()}
+            {
+                "record": r,
+                "cells": [self.cell(r, c, reveal_numbers) for c in self.columns],
+                "current": r.is_current(),
+            }
             for r in records
         ]
 
@@ -39,24 +42,78 @@ class RecordKind:
 
 
 KINDS = [
-    RecordKind("other-names", m.OtherName, f.OtherNameForm, "Other name", "Other names used",
-               "overview", ("name", "kind", "from_date", "to_date")),
-    RecordKind("online-identities", m.OnlineIdentity, f.OnlineIdentityForm, "Online identity",
-               "Online identities", "overview", ("value", "kind", "platform", "from_date", "to_date")),
-    RecordKind("addresses", m.Address, f.AddressForm, "Address", "Addresses", "addresses",
-               ("kind", "line_1", "town", "postcode", "from_date", "to_date")),
-    RecordKind("documents", m.IdentityDocument, f.IdentityDocumentForm, "Identity document",
-               "Passports and identity documents", "documents-and-money",
-               ("kind", "number", "name_shown", "expires_on", "to_date")),
-    RecordKind("bank-accounts", m.BankAccount, f.BankAccountForm, "Bank account", "Bank accounts",
-               "documents-and-money", ("institution", "sort_code", "account_number", "from_date",
-                                       "to_date")),
-    RecordKind("payment-cards", m.PaymentCard, f.PaymentCardForm, "Payment card", "Payment cards",
-               "documents-and-money", ("issuer", "card_number", "expires", "from_date", "to_date")),
-    RecordKind("vehicles", m.Vehicle, f.VehicleForm, "Vehicle", "Vehicles", "vehicles-and-work",
-               ("registration", "make", "model", "colour", "from_date", "to_date")),
-    RecordKind("employment", m.Employment, f.EmploymentForm, "Employment", "Employment",
-               "vehicles-and-work", ("employer", "role", "from_date", "to_date")),
+    RecordKind(
+        "other-names",
+        m.OtherName,
+        f.OtherNameForm,
+        "Other name",
+        "Other names used",
+        "overview",
+        ("name", "kind", "from_date", "to_date"),
+    ),
+    RecordKind(
+        "online-identities",
+        m.OnlineIdentity,
+        f.OnlineIdentityForm,
+        "Online identity",
+        "Online identities",
+        "overview",
+        ("value", "kind", "platform", "from_date", "to_date"),
+    ),
+    RecordKind(
+        "addresses",
+        m.Address,
+        f.AddressForm,
+        "Address",
+        "Addresses",
+        "addresses",
+        ("kind", "line_1", "town", "postcode", "from_date", "to_date"),
+    ),
+    RecordKind(
+        "documents",
+        m.IdentityDocument,
+        f.IdentityDocumentForm,
+        "Identity document",
+        "Passports and identity documents",
+        "documents-and-money",
+        ("kind", "number", "name_shown", "expires_on", "to_date"),
+    ),
+    RecordKind(
+        "bank-accounts",
+        m.BankAccount,
+        f.BankAccountForm,
+        "Bank account",
+        "Bank accounts",
+        "documents-and-money",
+        ("institution", "sort_code", "account_number", "from_date", "to_date"),
+    ),
+    RecordKind(
+        "payment-cards",
+        m.PaymentCard,
+        f.PaymentCardForm,
+        "Payment card",
+        "Payment cards",
+        "documents-and-money",
+        ("issuer", "card_number", "expires", "from_date", "to_date"),
+    ),
+    RecordKind(
+        "vehicles",
+        m.Vehicle,
+        f.VehicleForm,
+        "Vehicle",
+        "Vehicles",
+        "vehicles-and-work",
+        ("registration", "make", "model", "colour", "from_date", "to_date"),
+    ),
+    RecordKind(
+        "employment",
+        m.Employment,
+        f.EmploymentForm,
+        "Employment",
+        "Employment",
+        "vehicles-and-work",
+        ("employer", "role", "from_date", "to_date"),
+    ),
 ]
 BY_SLUG = {k.slug: k for k in KINDS}
 

@@ -40,7 +40,9 @@ def team_managers(user: User) -> QuerySet[User]:
     """Offender managers in the user's teams (who a supervisor may allocate cases to)."""
     return (
         User.objects.filter(
-            is_active=True, teams__in=user.teams.all(), groups__name=Role.OFFENDER_MANAGER,
+            is_active=True,
+            teams__in=user.teams.all(),
+            groups__name=Role.OFFENDER_MANAGER,
             force=user.force,
         )
         .distinct()
@@ -63,6 +65,8 @@ def search_cases(queryset, data):
 
 
 def describe_search(data) -> str:
-    parts = [f"text “{data['q']}”" if data.get("q") else "",
-             f"date of birth {data['date_of_birth']:%d/%m/%Y}" if data.get("date_of_birth") else ""]
+    parts = [
+        f"text “{data['q']}”" if data.get("q") else "",
+        f"date of birth {data['date_of_birth']:%d/%m/%Y}" if data.get("date_of_birth") else "",
+    ]
     return "Searched for " + " and ".join(p for p in parts if p)

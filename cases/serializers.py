@@ -25,8 +25,20 @@ class NominalOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Nominal
         fields = [
-            "id", "url", "reference", "forenames", "surname", "date_of_birth", "sex", "ni_number",
-            "status", "mappa_category", "mappa_level", "offender_manager", "team", "created_at",
+            "id",
+            "url",
+            "reference",
+            "forenames",
+            "surname",
+            "date_of_birth",
+            "sex",
+            "ni_number",
+            "status",
+            "mappa_category",
+            "mappa_level",
+            "offender_manager",
+            "team",
+            "created_at",
             "updated_at",
         ]
 
@@ -59,5 +71,6 @@ class NominalInputSerializer(serializers.Serializer):
 
 class NominalCreateSerializer(NominalInputSerializer):
     confirm_not_duplicate = serializers.BooleanField(
-        default=False, help_text="Set after checking the possible duplicates a first attempt listed."
+        default=False,
+        help_text="Set after checking the possible duplicates a first attempt listed.",
     )

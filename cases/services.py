@@ -91,15 +91,22 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, str]:
 def diff(before: dict[str, str], instance: models.Model, fields: list[str]) -> list[dict[str, str]]:
     after = snapshot(instance, fields)
     return [
-        {"field": str(instance._meta.get_field(f).verbose_name).capitalize(), "old": before[f],
-         "new": after[f]}
+        {
+            "field": str(instance._meta.get_field(f).verbose_name).capitalize(),
+            "old": before[f],
+            "new": after[f],
+        }
         for f in fields
         if before[f] != after[f]
     ]
 
 
 def case_event(
-    *, nominal: Nominal, actor: User | None, kind: str, summary: str,
+    *,
+    nominal: Nominal,
+    actor: User | None,
+    kind: str,
+    summary: str,
     changes: list[dict[str, str]] = (),
 ) -> CaseEvent:
     event = CaseEvent.objects.create(nominal=nominal, actor=actor, kind=kind, summary=summary[:300])
@@ -109,7 +116,10 @@ def case_event(
 
 def refresh_search_names(nominal: Nominal) -> None:
     """Keep the searchable names (current name and every other name) in step with the record."""
-    names = [nominal.full_name, *OtherName.objects.filter(nominal=nominal).values_list("name", flat=True)]
+    names = [
+        nominal.full_name,
+        *OtherName.objects.filter(nominal=nominal).values_list("name", flat=True),
+    ]
     text = " | ".join(" ".join(n.split()).lower() for n in names)
     Nominal.objects.filter(pk=nominal.pk).update(search_names=text)
     nominal.search_names = text
@@ -118,8 +128,16 @@ def refresh_search_names(nominal: Nominal) -> None:
 # --- The nominal --------------------------------------------------------------------------------
 
 NOMINAL_FIELDS = [
-    "forenames", "surname", "date_of_birth", "sex", "ni_number", "photograph", "photograph_taken_on",
-    "status", "mappa_category", "mappa_level",
+    "forenames",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "ni_number",
+    "photograph",
+    "photograph_taken_on",
+    "status",
+    "mappa_category",
+    "mappa_level",
 ]
 
 
@@ -137,12 +155,23 @@ def nominal_create(*, acting_user: User, data: dict[str, Any]) -> Nominal:
     nominal.save()
     refresh_search_names(nominal)
     sync_case_permissions(nominal)
-    case_event(nominal=nominal, actor=acting_user, kind="created",
-               summary=f"Record created ({nominal.reference})")
-    audit.record(actor=acting_user, action=AuditAction.CREATE, obj=nominal,
-                 description=f"Created {nominal.reference}",
-                 changes=[{"field": k, "old": "", "new": v}
-                          for k, v in snapshot(nominal, NOMINAL_FIELDS).items() if v])
+    case_event(
+        nominal=nominal,
+        actor=acting_user,
+        kind="created",
+        summary=f"Record created ({nominal.reference})",
+    )
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=nominal,
+        description=f"Created {nominal.reference}",
+        changes=[
+            {"field": k, "old": "", "new": v}
+            for k, v in snapshot(nominal, NOMINAL_FIELDS).items()
+            if v
+        ],
+    )
     return nominal
 
 
@@ -162,11 +191,20 @@ def nominal_update(*, acting_user: User, nominal: Nominal, data: dict[str, Any])
     refresh_search_names(nominal)
     if nominal.mappa_level != mappa_before:
         sync_case_permissions(nominal)
-    case_event(nominal=nominal, actor=acting_user, kind="details_changed",
-               summary="Details changed: " + ", ".join(c["field"] for c in changes),
-               changes=changes)
-    audit.record(actor=acting_user, action=AuditAction.CHANGE, obj=nominal,
-                 description="Changed details", changes=changes)
+    case_event(
+        nominal=nominal,
+        actor=acting_user,
+        kind="details_changed",
+        summary="Details changed: " + ", ".join(c["field"] for c in changes),
+        changes=changes,
+    )
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CHANGE,
+        obj=nominal,
+        description="Changed details",
+        changes=changes,
+    )
     return changes
 
 
@@ -174,7 +212,9 @@ def nominal_update(*, acting_user: User, nominal: Nominal, data: dict[str, Any])
 def nominal_allocate(*, acting_user: User, nominal: Nominal, offender_manager: User) -> bool:
     """Allocate the case to an offender manager (and their team), moving every object permission
     in the same transaction. Returns False when it was already theirs."""
-    nominal = Nominal.objects.select_for_update().select_related("offender_manager").get(pk=nominal.pk)
+    nominal = (
+        Nominal.objects.select_for_update().select_related("offender_manager").get(pk=nominal.pk)
+    )
     if nominal.offender_manager_id == offender_manager.pk:
         return False
     previous = nominal.offender_manager
@@ -184,10 +224,20 @@ def nominal_allocate(*, acting_user: User, nominal: Nominal, offender_manager: U
     sync_case_permissions(nominal)
     change = {"field": "Offender manager", "old": str(previous or ""), "new": str(offender_manager)}
     verb = "Reallocated" if previous else "Allocated"
-    case_event(nominal=nominal, actor=acting_user, kind="allocated",
-               summary=f"{verb} to {offender_manager}", changes=[change])
-    audit.record(actor=acting_user, action=AuditAction.CHANGE, obj=nominal,
-                 description=f"{verb} to {offender_manager.get_username()}", changes=[change])
+    case_event(
+        nominal=nominal,
+        actor=acting_user,
+        kind="allocated",
+        summary=f"{verb} to {offender_manager}",
+        changes=[change],
+    )
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CHANGE,
+        obj=nominal,
+        description=f"{verb} to {offender_manager.get_username()}",
+        changes=[change],
+    )
     return True
 
 
@@ -196,7 +246,11 @@ def nominal_allocate(*, acting_user: User, nominal: Nominal, offender_manager: U
 
 @transaction.atomic
 def record_save(
-    *, acting_user: User, nominal: Nominal, instance: models.Model, data: dict[str, Any],
+    *,
+    acting_user: User,
+    nominal: Nominal,
+    instance: models.Model,
+    data: dict[str, Any],
     label: str,
 ) -> list[dict]:
     """Add or change one detail of a case (an address, a card, a vehicle …), keeping its history."""
@@ -214,10 +268,20 @@ def record_save(
     if isinstance(instance, OtherName):
         refresh_search_names(nominal)
     verb = "added" if creating else "changed"
-    case_event(nominal=nominal, actor=acting_user, kind=f"{instance._meta.model_name}_{verb}",
-               summary=f"{label} {verb}: {instance}", changes=changes)
-    audit.record(actor=acting_user, action=AuditAction.CREATE if creating else AuditAction.CHANGE,
-                 obj=instance, nominal_id=nominal.pk, description=f"{label} {verb}",
-                 changes=changes)
+    case_event(
+        nominal=nominal,
+        actor=acting_user,
+        kind=f"{instance._meta.model_name}_{verb}",
+        summary=f"{label} {verb}: {instance}",
+        changes=changes,
+    )
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CREATE if creating else AuditAction.CHANGE,
+        obj=instance,
+        nominal_id=nominal.pk,
+        description=f"{label} {verb}",
+        changes=changes,
+    )
     Nominal.objects.filter(pk=nominal.pk).update(updated_at=timezone.now())
     return changes

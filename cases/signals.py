@@ -23,5 +23,9 @@ def _signed_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
     name = str(credentials.get("username", ""))[:100]
-    audit.record(actor=None, action=AuditAction.LOGIN_FAILED, request=request,
-                 description=f"Failed sign-in as “{name}”")
+    audit.record(
+        actor=None,
+        action=AuditAction.LOGIN_FAILED,
+        request=request,
+        description=f"Failed sign-in as “{name}”",
+    )

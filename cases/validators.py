@@ -86,8 +86,14 @@ def validate_date_of_birth(value) -> None:
     if value >= today:
         raise ValidationError("Date of birth must be in the past", code="future_date")
     if value.year < EARLIEST_BIRTH_YEAR:
-        raise ValidationError(f"Date of birth must be after {EARLIEST_BIRTH_YEAR}", code="too_early")
-    if (today.year - value.year) - ((today.month, today.day) < (value.month, value.day)) < MINIMUM_AGE_YEARS:
+        raise ValidationError(
+            f"Date of birth must be after {EARLIEST_BIRTH_YEAR}", code="too_early"
+        )
+    if (today.year - value.year) - (
+        (today.month, today.day) < (value.month, value.day)
+    ) < MINIMUM_AGE_YEARS:
         raise ValidationError(
             "Date of birth must make the person at least 10 years old "
-            "(the age of criminal responsibility)", code="too_young")
+            "(the age of criminal responsibility)",
+            code="too_young",
+        )

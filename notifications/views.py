@@ -26,12 +26,18 @@ def frontdesk_search(request):
     form = SearchForm(request.GET or None)
     results = None
     if request.GET and form.is_valid():
-        found = search_cases(Nominal.objects.findable_at_front_desk(request.user), form.cleaned_data)
+        found = search_cases(
+            Nominal.objects.findable_at_front_desk(request.user), form.cleaned_data
+        )
         results = with_current_postcode(found)[:RESULT_LIMIT]
-        audit.record(actor=request.user, action=AuditAction.SEARCH,
-                     description="Front desk: " + describe_search(form.cleaned_data))
-    return render(request, "notifications/frontdesk_search.html",
-                  {"form": form, "results": results})
+        audit.record(
+            actor=request.user,
+            action=AuditAction.SEARCH,
+            description="Front desk: " + describe_search(form.cleaned_data),
+        )
+    return render(
+        request, "notifications/frontdesk_search.html", {"form": form, "results": results}
+    )
 
 
 @role_required(Role.FRONT_DESK)
@@ -39,11 +45,21 @@ def frontdesk_person(request, pk):
     nominal = front_desk_case(request.user, pk)
     addresses = Address.objects.filter(nominal=nominal)
     other_names = nominal.other_names.all()
-    audit.record(actor=request.user, action=AuditAction.VIEW, obj=nominal,
-                 description="Front desk: identity and addresses")
-    return render(request, "notifications/frontdesk_person.html", {
-        "nominal": nominal, "addresses": addresses, "other_names": other_names,
-    })
+    audit.record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        obj=nominal,
+        description="Front desk: identity and addresses",
+    )
+    return render(
+        request,
+        "notifications/frontdesk_person.html",
+        {
+            "nominal": nominal,
+            "addresses": addresses,
+            "other_names": other_names,
+        },
+    )
 
 
 @require_GET

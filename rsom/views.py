@@ -6,7 +6,7 @@ from functools import wraps
 
 import redis
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
@@ -31,6 +31,15 @@ def role_required(*roles: str):
 
         wrapped.required_roles = roles
         return wrapped
+
+    return decorator
+
+
+def permission_needed(perm: str):
+    """Signed-in users holding the model permission `perm`; anonymous users go to sign in."""
+
+    def decorator(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
 
     return decorator
 
@@ -74,7 +83,9 @@ def _database_up() -> bool:
 
 def _redis_up() -> bool:
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1
+        )
         return bool(client.ping())
     except Exception:
         return False

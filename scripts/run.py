@@ -29,10 +29,27 @@ def main() -> int:
     subprocess.run([*manage, "seed_demo"], env=env, check=True)
     processes = [
         subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{PORT}"], env=env),
-        subprocess.Popen([PY, "-m", "celery", "-A", "rsom", "worker", "-l", "warning",
-                          "--concurrency", "2"], env=env, cwd=ROOT),
-        subprocess.Popen([PY, "-m", "celery", "-A", "rsom", "beat", "-l", "warning",
-                          "--schedule", str(DATA / "celerybeat-schedule")], env=env, cwd=ROOT),
+        subprocess.Popen(
+            [PY, "-m", "celery", "-A", "rsom", "worker", "-l", "warning", "--concurrency", "2"],
+            env=env,
+            cwd=ROOT,
+        ),
+        subprocess.Popen(
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "rsom",
+                "beat",
+                "-l",
+                "warning",
+                "--schedule",
+                str(DATA / "celerybeat-schedule"),
+            ],
+            env=env,
+            cwd=ROOT,
+        ),
     ]
     print(f"\nRSOM is running at http://127.0.0.1:{PORT}/  (Ctrl-C stops everything)\n")
     try:

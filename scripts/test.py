@@ -14,16 +14,16 @@ from services import DATA, ROOT, embedded_postgres, embedded_redis, reachable
 
 
 def main(args: list[str]) -> int:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="rsom.settings",
-               DJANGO_ALLOW_ASYNC_UNSAFE="true")
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="rsom.settings", DJANGO_ALLOW_ASYNC_UNSAFE="true")
     env.setdefault("SECRET_KEY", "test-only-secret-key")
     holders = []
     if not env.get("DATABASE_URL"):
         if reachable("127.0.0.1", 5432):
             env["DATABASE_URL"] = "postgresql://postgres@127.0.0.1:5432/rsom"
         else:
-            server, env["DATABASE_URL"] = embedded_postgres(DATA / "test-pg", "rsom",
-                                                            keep_running=False)
+            server, env["DATABASE_URL"] = embedded_postgres(
+                DATA / "test-pg", "rsom", keep_running=False
+            )
             holders.append(server)
     if not env.get("REDIS_URL"):
         if reachable("127.0.0.1", 6379):

@@ -10,7 +10,9 @@ STOP_WORDS = {"and", "of", "the"}
 
 
 def prefix(name: str) -> str:
-    return "".join(w[0] for w in name.replace("-", " ").split() if w.lower() not in STOP_WORDS).upper()[:6]
+    return "".join(
+        w[0] for w in name.replace("-", " ").split() if w.lower() not in STOP_WORDS
+    ).upper()[:6]
 
 
 def load(apps, schema_editor):

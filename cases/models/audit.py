@@ -72,5 +72,3 @@ class AuditEvent(models.Model):
     @property
     def user_display(self) -> str:
         return self.username or "system"
-
-

@@ -128,7 +128,10 @@ class Nominal(models.Model):
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="nominals"
     )
     offender_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="allocated_nominals",
     )
     # Every name used, lower-cased, maintained by the services: what name search matches.
@@ -155,7 +158,8 @@ class Nominal(models.Model):
         ]
         indexes = [
             GinIndex(
-                name="nominal_search_names_trgm", fields=["search_names"],
+                name="nominal_search_names_trgm",
+                fields=["search_names"],
                 opclasses=["gin_trgm_ops"],
             ),
             models.Index(fields=["force", "date_of_birth"], name="nominal_force_dob"),
@@ -202,7 +206,9 @@ class DatedRecord(models.Model):
 
 
 def _dates_in_order():
-    return Q(to_date__isnull=True) | Q(from_date__isnull=True) | Q(to_date__gte=models.F("from_date"))
+    return (
+        Q(to_date__isnull=True) | Q(from_date__isnull=True) | Q(to_date__gte=models.F("from_date"))
+    )
 
 
 class OtherName(DatedRecord):
@@ -259,7 +265,8 @@ class Address(DatedRecord):
     town = models.CharField("Town or city", max_length=60)
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
     notes = models.CharField(
-        max_length=300, blank=True,
+        max_length=300,
+        blank=True,
         help_text="For a household with a child: the intended periods of stay",
     )
 
@@ -327,8 +334,9 @@ class PaymentCard(DatedRecord):
     nominal = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="payment_cards")
     issuer = models.CharField("Card issuer", max_length=100)
     card_number = models.CharField(max_length=19, validators=[validate_card_number])
-    valid_from = models.CharField("Valid from (MM/YY)", max_length=5, blank=True,
-                                  validators=[validate_card_month])
+    valid_from = models.CharField(
+        "Valid from (MM/YY)", max_length=5, blank=True, validators=[validate_card_month]
+    )
     expires = models.CharField("Expires (MM/YY)", max_length=5, validators=[validate_card_month])
 
     class Meta:

@@ -37,15 +37,18 @@ class Force(models.Model):
 
     # Policy settings (domain.md: configurable, with the defaults given there).
     caseload_guideline = models.PositiveSmallIntegerField(
-        default=50, validators=[MinValueValidator(1)],
+        default=50,
+        validators=[MinValueValidator(1)],
         help_text="Cases per offender manager the force plans for.",
     )
     due_soon_days = models.PositiveSmallIntegerField(
-        default=14, validators=[MinValueValidator(1), MaxValueValidator(90)],
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
         help_text="A date is shown as due soon this many days before it.",
     )
     feb29_anniversary_on_march_1 = models.BooleanField(
-        default=True, help_text="A 29 February anniversary in a common year falls on 1 March "
+        default=True,
+        help_text="A 29 February anniversary in a common year falls on 1 March "
         "(otherwise 28 February).",
     )
 

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from cases import audit
 from cases.models import AuditAction, AuditEvent, Nominal, User
 from rsom.forms import GovForm
+from rsom.views import permission_needed
 
 
 class AuditSearchForm(GovForm):
     user = forms.CharField(label="User name", required=False, max_length=150)
-    case = forms.CharField(label="Case reference", required=False, max_length=20,
-                           help_text="For example, TVP-000123")
-    action = forms.ChoiceField(label="Action", required=False,
-                               choices=[("", "Any action"), *AuditAction.choices])
+    case = forms.CharField(
+        label="Case reference", required=False, max_length=20, help_text="For example, TVP-000123"
+    )
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any action"), *AuditAction.choices]
+    )
 
 
-@permission_required("cases.view_auditevent", raise_exception=True)
+@permission_needed("cases.view_auditevent")
 def audit_search(request):
     form = AuditSearchForm(request.GET or None)
     events = AuditEvent.objects.order_by("-id")

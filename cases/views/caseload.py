@@ -36,10 +36,17 @@ def caseload(request):
         request.GET.get("page")
     )
     audit.record(actor=user, action=AuditAction.VIEW, description=f"Caseload ({scope})")
-    return render(request, "cases/caseload.html", {
-        "page": page, "form": form, "scope": scope, "is_manager": is_manager,
-        "title": "My caseload" if scope == "mine" else "Team caseload",
-    })
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "page": page,
+            "form": form,
+            "scope": scope,
+            "is_manager": is_manager,
+            "title": "My caseload" if scope == "mine" else "Team caseload",
+        },
+    )
 
 
 def _filtered(cases, data):
@@ -60,8 +67,11 @@ def nominal_search(request):
     if request.GET and form.is_valid():
         results = search_cases(Nominal.objects.visible_to(request.user), form.cleaned_data)
         results = with_current_postcode(results.select_related("offender_manager"))[:50]
-        audit.record(actor=request.user, action=AuditAction.SEARCH,
-                     description=describe_search(form.cleaned_data))
+        audit.record(
+            actor=request.user,
+            action=AuditAction.SEARCH,
+            description=describe_search(form.cleaned_data),
+        )
     return render(request, "cases/search.html", {"form": form, "results": results})
 
 
@@ -74,5 +84,7 @@ def mappa_cases(request):
         .order_by("-mappa_level", "surname", "forenames")
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record(actor=request.user, action=AuditAction.VIEW, description="MAPPA level 2 and 3 cases")
+    audit.record(
+        actor=request.user, action=AuditAction.VIEW, description="MAPPA level 2 and 3 cases"
+    )
     return render(request, "cases/mappa_cases.html", {"page": page})

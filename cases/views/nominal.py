@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
@@ -17,6 +17,7 @@ from cases.forms import AllocateForm, DuplicateCheckForm, NominalCreateForm, Nom
 from cases.models import AuditAction, AuditEvent, CaseEvent, Nominal, User
 from cases.records import SECTIONS, kinds_in
 from cases.selectors import current_home_address, team_managers
+from rsom.views import permission_needed
 
 DUPLICATE_LIMIT = 10
 
@@ -43,14 +44,19 @@ def nominal_detail(request, pk):
     nominal = access_case(request.user, pk)
     kinds = kinds_in("overview")
     reveal = request.user.has_perm("cases.view_financial_numbers")
-    blocks = [(k, k.rows(k.model.objects.filter(nominal=nominal), reveal_numbers=reveal))
-              for k in kinds]
+    blocks = [
+        (k, k.rows(k.model.objects.filter(nominal=nominal), reveal_numbers=reveal)) for k in kinds
+    ]
     _view_event(request, nominal, "Case overview")
-    return render(request, "cases/nominal_detail.html", {
-        **case_context(request, nominal, "overview"),
-        "home_address": current_home_address(nominal),
-        "blocks": blocks,
-    })
+    return render(
+        request,
+        "cases/nominal_detail.html",
+        {
+            **case_context(request, nominal, "overview"),
+            "home_address": current_home_address(nominal),
+            "blocks": blocks,
+        },
+    )
 
 
 @login_required
@@ -59,15 +65,23 @@ def nominal_section(request, pk, section):
         raise Http404("No such page")
     nominal = access_case(request.user, pk)
     reveal = request.user.has_perm("cases.view_financial_numbers")
-    blocks = [(k, k.rows(k.model.objects.filter(nominal=nominal), reveal_numbers=reveal))
-              for k in kinds_in(section)]
+    blocks = [
+        (k, k.rows(k.model.objects.filter(nominal=nominal), reveal_numbers=reveal))
+        for k in kinds_in(section)
+    ]
     _view_event(request, nominal, SECTIONS[section])
-    return render(request, "cases/nominal_section.html", {
-        **case_context(request, nominal, section), "blocks": blocks, "heading": SECTIONS[section],
-    })
+    return render(
+        request,
+        "cases/nominal_section.html",
+        {
+            **case_context(request, nominal, section),
+            "blocks": blocks,
+            "heading": SECTIONS[section],
+        },
+    )
 
 
-@permission_required("cases.add_nominal", raise_exception=True)
+@permission_needed("cases.add_nominal")
 def nominal_create(request):
     if not request.user.force_id:
         raise PermissionDenied("Your account belongs to no force")
@@ -86,7 +100,7 @@ def nominal_create(request):
 
 
 @require_GET
-@permission_required("cases.add_nominal", raise_exception=True)
+@permission_needed("cases.add_nominal")
 def nominal_duplicates(request):
     """The possible duplicates of the name and date of birth typed so far (an htmx fragment)."""
     duplicates = possible_duplicates(request.user, request.GET)
@@ -111,8 +125,11 @@ def possible_duplicates(user: User, data) -> list[Nominal]:
         found = list(in_force.filter(date_of_birth=dob).search(surname)[:DUPLICATE_LIMIT])
     found += [n for n in in_force.search(name)[:DUPLICATE_LIMIT] if n not in found]
     if found:
-        audit.record(actor=user, action=AuditAction.SEARCH,
-                     description=f"Duplicate check for “{name}”: {len(found)} possible")
+        audit.record(
+            actor=user,
+            action=AuditAction.SEARCH,
+            description=f"Duplicate check for “{name}”: {len(found)} possible",
+        )
     return found[:DUPLICATE_LIMIT]
 
 
@@ -131,43 +148,65 @@ def nominal_edit(request, pk):
     else:
         form = NominalForm(instance=nominal)
         _view_event(request, nominal, "Edit details")
-    return render(request, "cases/nominal_edit.html", {
-        **case_context(request, nominal, "overview"), "form": form,
-    })
+    return render(
+        request,
+        "cases/nominal_edit.html",
+        {
+            **case_context(request, nominal, "overview"),
+            "form": form,
+        },
+    )
 
 
-@permission_required("cases.allocate_nominal", raise_exception=True)
+@permission_needed("cases.allocate_nominal")
 def nominal_allocate(request, pk):
     nominal = access_case(request.user, pk, write=True)
     managers = team_managers(request.user)
-    form = AllocateForm(request.POST or None, managers=managers,
-                        initial={"offender_manager": nominal.offender_manager_id})
+    form = AllocateForm(
+        request.POST or None,
+        managers=managers,
+        initial={"offender_manager": nominal.offender_manager_id},
+    )
     if request.method == "POST" and form.is_valid():
         manager = form.cleaned_data["offender_manager"]
-        if services.nominal_allocate(acting_user=request.user, nominal=nominal,
-                                     offender_manager=manager):
+        if services.nominal_allocate(
+            acting_user=request.user, nominal=nominal, offender_manager=manager
+        ):
             messages.success(request, f"{nominal.full_name} allocated to {manager}")
         return redirect("cases:nominal-detail", pk=pk)
     if request.method != "POST":
         _view_event(request, nominal, "Allocation")
-    return render(request, "cases/nominal_allocate.html", {
-        **case_context(request, nominal, "overview"), "form": form,
-    })
+    return render(
+        request,
+        "cases/nominal_allocate.html",
+        {
+            **case_context(request, nominal, "overview"),
+            "form": form,
+        },
+    )
 
 
 @login_required
 def nominal_timeline(request, pk):
     nominal = access_case(request.user, pk)
-    events = (CaseEvent.objects.filter(nominal=nominal).select_related("actor")
-              .prefetch_related("changes"))
+    events = (
+        CaseEvent.objects.filter(nominal=nominal)
+        .select_related("actor")
+        .prefetch_related("changes")
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     _view_event(request, nominal, "Timeline")
-    return render(request, "cases/nominal_timeline.html", {
-        **case_context(request, nominal, "timeline"), "page": page,
-    })
+    return render(
+        request,
+        "cases/nominal_timeline.html",
+        {
+            **case_context(request, nominal, "timeline"),
+            "page": page,
+        },
+    )
 
 
-@permission_required("cases.view_case_audit", raise_exception=True)
+@permission_needed("cases.view_case_audit")
 def nominal_viewers(request, pk):
     """Who viewed this case: a supervisor's check that only those who need to look, look."""
     nominal = access_case(request.user, pk)
@@ -179,9 +218,15 @@ def nominal_viewers(request, pk):
     )
     recent = AuditEvent.objects.filter(nominal_id=nominal.pk).order_by("-id")[:50]
     _view_event(request, nominal, "Who viewed this case")
-    return render(request, "cases/nominal_viewers.html", {
-        **case_context(request, nominal, "viewers"), "viewers": viewers, "recent": recent,
-    })
+    return render(
+        request,
+        "cases/nominal_viewers.html",
+        {
+            **case_context(request, nominal, "viewers"),
+            "viewers": viewers,
+            "recent": recent,
+        },
+    )
 
 
 @require_GET
@@ -194,8 +239,7 @@ def nominal_photo(request, pk):
 def photo_response(request, nominal: Nominal):
     if not nominal.photograph:
         raise Http404("No photograph")
-    audit.record(actor=request.user, action=AuditAction.VIEW, obj=nominal,
-                 description="Photograph")
+    audit.record(actor=request.user, action=AuditAction.VIEW, obj=nominal, description="Photograph")
     response = FileResponse(nominal.photograph.open("rb"))
     response["Cache-Control"] = "private, no-store"
     return response

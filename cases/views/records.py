@@ -39,20 +39,38 @@ def record_edit(request, pk, kind, item):
 
 def _record_form(request, pk, kind, *, item):
     nominal = access_case(request.user, pk, write=True)
-    instance = (get_object_or_404(kind.model, pk=item, nominal=nominal) if item
-                else kind.model(nominal=nominal))
+    instance = (
+        get_object_or_404(kind.model, pk=item, nominal=nominal)
+        if item
+        else kind.model(nominal=nominal)
+    )
     reveal = request.user.has_perm("cases.view_financial_numbers")
     form = kind.form(request.POST or None, instance=instance, reveal_numbers=reveal)
     if request.method == "POST" and form.is_valid():
-        changes = services.record_save(acting_user=request.user, nominal=nominal,
-                                       instance=instance, data=form.cleaned_data, label=kind.label)
+        changes = services.record_save(
+            acting_user=request.user,
+            nominal=nominal,
+            instance=instance,
+            data=form.cleaned_data,
+            label=kind.label,
+        )
         if changes or not item:
             messages.success(request, f"{kind.label} {'changed' if item else 'added'}")
         return _back(kind, nominal)
     if request.method != "POST":
-        audit.record(actor=request.user, action=AuditAction.VIEW, obj=nominal,
-                     description=f"{'Change' if item else 'Add'} {kind.label.lower()}")
-    return render(request, "cases/record_form.html", {
-        **case_context(request, nominal, kind.section), "form": form, "kind": kind,
-        "heading": f"{'Change' if item else 'Add'} {kind.label.lower()}",
-    })
+        audit.record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            obj=nominal,
+            description=f"{'Change' if item else 'Add'} {kind.label.lower()}",
+        )
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            **case_context(request, nominal, kind.section),
+            "form": form,
+            "kind": kind,
+            "heading": f"{'Change' if item else 'Add'} {kind.label.lower()}",
+        },
+    )

@@ -1,0 +1,153 @@
+"""Personas covering the access matrix, and test-only settings."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from cases import services
+from cases.models import Address, Force, Role, User
+
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def force(db):
+    return Force.objects.get(code="thames-valley")
+
+
+@pytest.fixture
+def other_force(db):
+    return Force.objects.get(code="kent")
+
+
+@pytest.fixture
+def north(force):
+    return services.team_create(force=force, name="North")
+
+
+@pytest.fixture
+def south(force):
+    return services.team_create(force=force, name="South")
+
+
+def make_user(username, force, roles, teams=(), **extra):
+    first, _, last = username.partition("_")
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        force=force,
+        first_name=first.title(),
+        last_name=last.title() or "Test",
+        **extra,
+    )
+    services.user_set_roles(user=user, roles=list(roles), teams=list(teams))
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def om(force, north):
+    """The offender manager the case is allocated to."""
+    return make_user("olivia_marsh", force, [Role.OFFENDER_MANAGER], [north])
+
+
+@pytest.fixture
+def colleague(force, north):
+    """Another offender manager in the same team: reads the case, cannot change it."""
+    return make_user("daniel_okafor", force, [Role.OFFENDER_MANAGER], [north])
+
+
+@pytest.fixture
+def om_south(force, south):
+    """An offender manager in another team of the same force: cannot see the case."""
+    return make_user("priya_shah", force, [Role.OFFENDER_MANAGER], [south])
+
+
+@pytest.fixture
+def supervisor(force, north):
+    return make_user("helen_price", force, [Role.SUPERVISOR], [north])
+
+
+@pytest.fixture
+def front_desk(force):
+    return make_user("tom_reed", force, [Role.FRONT_DESK])
+
+
+@pytest.fixture
+def mappa_chair(force):
+    return make_user("margaret_ellis", force, [Role.MAPPA_CHAIR])
+
+
+@pytest.fixture
+def administrator(force):
+    return make_user("ade_bello", force, [Role.ADMINISTRATOR])
+
+
+@pytest.fixture
+def other_force_om(other_force):
+    team = services.team_create(force=other_force, name="Kent MOSOVO")
+    return make_user(
+        "kim_other", other_force, [Role.OFFENDER_MANAGER, Role.FRONT_DESK, Role.SUPERVISOR], [team]
+    )
+
+
+def png_upload(name="photo.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 50), (120, 140, 160)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def nominal(om):
+    """A case allocated to `om` in the North team, with a photograph and a home address."""
+    case = services.nominal_create(
+        acting_user=om,
+        data={
+            "forenames": "John Paul",
+            "surname": "Smith",
+            "date_of_birth": date(1980, 4, 12),
+            "sex": "male",
+            "ni_number": "AB123456C",
+        },
+    )
+    case.photograph.save("p.png", png_upload(), save=True)
+    Address.objects.create(
+        nominal=case,
+        kind=Address.Kind.HOME,
+        line_1="12 Mill Lane",
+        town="Reading",
+        postcode="RG1 4XX",
+        from_date=date(2020, 1, 1),
+    )
+    return case
+
+
+@pytest.fixture
+def other_force_nominal(other_force_om):
+    return services.nominal_create(
+        acting_user=other_force_om,
+        data={
+            "forenames": "Other",
+            "surname": "Person",
+            "date_of_birth": date(1975, 1, 1),
+            "sex": "male",
+        },
+    )
