@@ -18,15 +18,19 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 class NominalIdentityForm(GovModelForm):
     date_of_birth = GovDateField(label="Date of birth", hint="For example, 27 3 1985")
+    # Longer than the stored 9 characters: people type the spaces printed on the card.
+    ni_number = forms.CharField(
+        label="National Insurance number",
+        max_length=20,
+        required=False,
+        help_text="It's on the person's National Insurance card or payslip. "
+        "For example, QQ 12 34 56 C",
+    )
 
     class Meta:
         model = m.Nominal
         fields = ["forenames", "surname", "date_of_birth", "sex", "ni_number", "mappa_category"]
         widgets = {"sex": forms.RadioSelect}
-        help_texts = {
-            "ni_number": "It's on the person's National Insurance card or payslip. "
-            "For example, QQ 12 34 56 C"
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +76,6 @@ class NominalForm(NominalIdentityForm):
             "photograph": forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
         }
         help_texts = {
-            **NominalIdentityForm.Meta.help_texts,
             "photograph": "A JPEG or PNG smaller than 5 MB. It replaces the current photograph.",
         }
 

@@ -213,7 +213,9 @@ def nominal_allocate(*, acting_user: User, nominal: Nominal, offender_manager: U
     """Allocate the case to an offender manager (and their team), moving every object permission
     in the same transaction. Returns False when it was already theirs."""
     nominal = (
-        Nominal.objects.select_for_update().select_related("offender_manager").get(pk=nominal.pk)
+        Nominal.objects.select_for_update(of=("self",))
+        .select_related("offender_manager")
+        .get(pk=nominal.pk)
     )
     if nominal.offender_manager_id == offender_manager.pk:
         return False
@@ -256,6 +258,9 @@ def record_save(
     """Add or change one detail of a case (an address, a card, a vehicle …), keeping its history."""
     fields = list(data)
     creating = instance.pk is None
+    if not creating:
+        # The stored row, not the caller's copy (a ModelForm has already changed that one).
+        instance = type(instance).objects.select_for_update().get(pk=instance.pk, nominal=nominal)
     before = {f: "" for f in fields} if creating else snapshot(instance, fields)
     for name, value in data.items():
         setattr(instance, name, value)

@@ -11,6 +11,7 @@ from PIL import Image
 
 from cases import services
 from cases.models import Address, Force, Role, User
+from cases.reference import load_forces
 
 PASSWORD = "a-long-test-password-1"
 
@@ -29,13 +30,24 @@ def _test_settings(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: their transactional flushes are slower and run best together."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture
-def force(db):
+def reference_data(db):
+    """Forces come from a data migration; a transactional test's flush removes them."""
+    load_forces(Force)
+
+
+@pytest.fixture
+def force(reference_data):
     return Force.objects.get(code="thames-valley")
 
 
 @pytest.fixture
-def other_force(db):
+def other_force(reference_data):
     return Force.objects.get(code="kent")
 
 

@@ -89,6 +89,16 @@ class NominalQuerySet(models.QuerySet):
             return self.none()
         return self.registered().filter(force_id=user.force_id)
 
+    def similar_surname(self, surname: str, threshold: float = 0.3) -> NominalQuerySet:
+        """A looser match for people already narrowed down (e.g. by date of birth): Smyth, Smith."""
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        return (
+            self.annotate(surname_similarity=TrigramWordSimilarity(surname.lower(), "search_names"))
+            .filter(surname_similarity__gte=threshold)
+            .order_by("-surname_similarity", "pk")
+        )
+
     def search(self, text: str) -> NominalQuerySet:
         """Match a reference exactly, or names (current and other) by trigram word similarity."""
         text = " ".join(text.split()).lower()

@@ -122,7 +122,7 @@ def possible_duplicates(user: User, data) -> list[Nominal]:
     found: list[Nominal] = []
     if dob:
         surname = form.cleaned_data["surname"] or name
-        found = list(in_force.filter(date_of_birth=dob).search(surname)[:DUPLICATE_LIMIT])
+        found = list(in_force.filter(date_of_birth=dob).similar_surname(surname)[:DUPLICATE_LIMIT])
     found += [n for n in in_force.search(name)[:DUPLICATE_LIMIT] if n not in found]
     if found:
         audit.record(
