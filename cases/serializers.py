@@ -43,10 +43,11 @@ class NominalOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-def _choice(choices, what):
+def _choice(choices, what, **kwargs):
     return serializers.ChoiceField(
         choices=choices,
         error_messages={"invalid_choice": f"“{{input}}” is not a valid {what}"},
+        **kwargs,
     )
 
 
@@ -56,12 +57,9 @@ class NominalInputSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(validators=[validate_date_of_birth])
     sex = _choice(Sex.choices, "sex")
     ni_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    status = _choice(NominalStatus.choices, "status")
-    status.required = False
-    mappa_category = _choice(MappaCategory.choices, "MAPPA category")
-    mappa_category.required = False
-    mappa_level = _choice(MappaLevel.choices, "MAPPA level")
-    mappa_level.required = False
+    status = _choice(NominalStatus.choices, "status", required=False)
+    mappa_category = _choice(MappaCategory.choices, "MAPPA category", required=False)
+    mappa_level = _choice(MappaLevel.choices, "MAPPA level", required=False)
 
     def validate_ni_number(self, value: str) -> str:
         value = normalise_ni_number(value)

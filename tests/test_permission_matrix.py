@@ -48,13 +48,14 @@ CASE_WORKERS = dict(
     anonymous=LOGIN,
 )
 CREATORS = {**CASE_WORKERS, "mappa_chair": 403}
+
+
 def ONLY(persona, code=200):
-    return (
-    {p: (LOGIN if p == "anonymous" else 403) for p in PERSONAS}
-    | {  # noqa: E731
+    return {p: (LOGIN if p == "anonymous" else 403) for p in PERSONAS} | {  # noqa: E731
         persona: code
     }
-)
+
+
 EVERYONE = {p: 200 for p in PERSONAS}
 API_READ = {**CASE_READ, "front_desk": 403, "administrator": 403, "anonymous": 401}
 API_ANY_USER = {**{p: 200 for p in PERSONAS}, "anonymous": 401}
