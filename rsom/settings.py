@@ -202,7 +202,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Personal data (photographs, attachments) is never under STATIC: permission-checked views serve it.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / ".data" / "media")
-MEDIA_URL = None
+MEDIA_URL = "/private-media-not-served/"  # a string Django needs; no URL serves it
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
