@@ -34,7 +34,7 @@ TIMEOUT_MS = 10_000
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"No Chromium at {CHROMIUM}: apt-get install chromium")
+        pytest.fail(f"No Chromium at {CHROMIUM}: apt-get install chromium")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ARGS}
 
 
@@ -72,7 +72,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def context(context):
     if not AXE.exists():
-        pytest.skip(f"No axe-core at {AXE}: run scripts/assets.sh")
+        pytest.fail(f"No axe-core at {AXE}: run scripts/assets.sh")
     context.add_init_script(path=str(AXE))
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
