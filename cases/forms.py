@@ -58,18 +58,7 @@ class NominalForm(NominalIdentityForm):
     photograph_taken_on = GovDateField(label="Date the photograph was taken", required=False)
 
     class Meta(NominalIdentityForm.Meta):
-        fields = [
-            "forenames",
-            "surname",
-            "date_of_birth",
-            "sex",
-            "ni_number",
-            "photograph",
-            "photograph_taken_on",
-            "status",
-            "mappa_category",
-            "mappa_level",
-        ]
+        fields = m.NOMINAL_DETAIL_FIELDS
         # A plain file input: the current photograph has no public URL to link to.
         widgets = {
             "sex": forms.RadioSelect,

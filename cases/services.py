@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases import audit
 from cases.access import sync_case_permissions, sync_user_groups
 from cases.models import (
+    NOMINAL_DETAIL_FIELDS,
     AuditAction,
     CaseEvent,
     FieldChange,
@@ -127,19 +128,6 @@ def refresh_search_names(nominal: Nominal) -> None:
 
 # --- The nominal --------------------------------------------------------------------------------
 
-NOMINAL_FIELDS = [
-    "forenames",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "ni_number",
-    "photograph",
-    "photograph_taken_on",
-    "status",
-    "mappa_category",
-    "mappa_level",
-]
-
 
 @transaction.atomic
 def nominal_create(*, acting_user: User, data: dict[str, Any]) -> Nominal:
@@ -168,7 +156,7 @@ def nominal_create(*, acting_user: User, data: dict[str, Any]) -> Nominal:
         description=f"Created {nominal.reference}",
         changes=[
             {"field": k, "old": "", "new": v}
-            for k, v in snapshot(nominal, NOMINAL_FIELDS).items()
+            for k, v in snapshot(nominal, NOMINAL_DETAIL_FIELDS).items()
             if v
         ],
     )
@@ -179,12 +167,12 @@ def nominal_create(*, acting_user: User, data: dict[str, Any]) -> Nominal:
 def nominal_update(*, acting_user: User, nominal: Nominal, data: dict[str, Any]) -> list[dict]:
     """Change the case's details; returns the changes (none: nothing is written)."""
     nominal = Nominal.objects.select_for_update().get(pk=nominal.pk)
-    before = snapshot(nominal, NOMINAL_FIELDS)
+    before = snapshot(nominal, NOMINAL_DETAIL_FIELDS)
     mappa_before = nominal.mappa_level
     for name, value in data.items():
         setattr(nominal, name, value)
     nominal.full_clean()
-    changes = diff(before, nominal, NOMINAL_FIELDS)
+    changes = diff(before, nominal, NOMINAL_DETAIL_FIELDS)
     if not changes:
         return []
     nominal.save()

@@ -29,7 +29,6 @@ def role_required(*roles: str):
                 raise PermissionDenied("Your role does not give you access to this page")
             return view(request, *args, **kwargs)
 
-        wrapped.required_roles = roles
         return wrapped
 
     return decorator

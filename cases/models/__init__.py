@@ -1,6 +1,7 @@
 from cases.models.access import NominalGroupObjectPermission, NominalUserObjectPermission
 from cases.models.audit import GENESIS_HASH, AuditAction, AuditEvent
 from cases.models.nominal import (
+    NOMINAL_DETAIL_FIELDS,
     REGISTERED_STATUSES,
     Address,
     BankAccount,
@@ -20,6 +21,7 @@ from cases.models.people import CASE_ROLES, Force, Role, Team, User
 from cases.models.timeline import CaseEvent, FieldChange
 
 __all__ = [
+    "NOMINAL_DETAIL_FIELDS",
     "CASE_ROLES",
     "GENESIS_HASH",
     "REGISTERED_STATUSES",

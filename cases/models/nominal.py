@@ -41,6 +41,21 @@ REGISTERED_STATUSES = frozenset(NominalStatus.values) - {
 }
 
 
+# The person's own details an offender manager edits (and whose changes the history records).
+NOMINAL_DETAIL_FIELDS = [
+    "forenames",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "ni_number",
+    "photograph",
+    "photograph_taken_on",
+    "status",
+    "mappa_category",
+    "mappa_level",
+]
+
+
 class Sex(models.TextChoices):
     MALE = "male", "Male"
     FEMALE = "female", "Female"
