@@ -17,6 +17,7 @@ from cases.models import (
     CaseEvent,
     FieldChange,
     Force,
+    InboxItem,
     Nominal,
     OtherName,
     Role,
@@ -278,3 +279,44 @@ def record_save(
     )
     Nominal.objects.filter(pk=nominal.pk).update(updated_at=timezone.now())
     return changes
+
+
+# --- Inbox --------------------------------------------------------------------------------------
+
+
+def inbox_add(
+    *,
+    user: User | None,
+    nominal: Nominal | None,
+    kind: str,
+    title: str,
+    key: str,
+    detail: str = "",
+    due: date | None = None,
+    link: str = "",
+) -> bool:
+    """Put one item in a user's inbox unless the same item (same key) is already there."""
+    if user is None:
+        return False
+    _, created = InboxItem.objects.get_or_create(
+        user=user,
+        key=key[:200],
+        defaults={
+            "nominal": nominal,
+            "kind": kind,
+            "title": title[:200],
+            "detail": detail,
+            "due": due,
+            "link": link[:300],
+        },
+    )
+    return created
+
+
+def inbox_mark_done(*, acting_user: User, item_id: int) -> bool:
+    """Mark one of the user's own items done (again is a no-op)."""
+    return bool(
+        InboxItem.objects.filter(pk=item_id, user=acting_user, done_at__isnull=True).update(
+            done_at=timezone.now()
+        )
+    )

@@ -1,5 +1,6 @@
 from cases.models.access import NominalGroupObjectPermission, NominalUserObjectPermission
 from cases.models.audit import GENESIS_HASH, AuditAction, AuditEvent
+from cases.models.inbox import InboxItem
 from cases.models.nominal import (
     NOMINAL_DETAIL_FIELDS,
     REGISTERED_STATUSES,
@@ -34,6 +35,7 @@ __all__ = [
     "FieldChange",
     "Force",
     "IdentityDocument",
+    "InboxItem",
     "MappaCategory",
     "MappaLevel",
     "Nominal",

@@ -51,6 +51,32 @@ class Force(models.Model):
         help_text="A 29 February anniversary in a common year falls on 1 March "
         "(otherwise 28 February).",
     )
+    review_adult_years = models.PositiveSmallIntegerField(
+        "Indefinite review interval for adults (years)",
+        default=15,
+        validators=[MinValueValidator(10), MaxValueValidator(15)],
+        help_text="15 in statute (s.91B); a force may review from 10.",
+    )
+    review_youth_years = models.PositiveSmallIntegerField(
+        "Indefinite review interval for those under 18 on the relevant date (years)",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(8)],
+    )
+    further_review_years = models.PositiveSmallIntegerField(
+        "Further review interval after a requirement is continued (years)",
+        default=8,
+        validators=[MinValueValidator(8), MaxValueValidator(15)],
+    )
+    review_decision_weeks = models.PositiveSmallIntegerField(
+        "Target for deciding an indefinite review (weeks)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
+    ending_notice_days = models.PositiveSmallIntegerField(
+        "Tell the offender manager this many days before the requirements end",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,228 @@
+"""A person's notification clock, composed from the section 1–3 rules: the overall requirement,
+the next periodic (or initial) notification, open deadlines and the indefinite review dates.
+
+Pure: plain values in, plain values out, no ORM and no clock (`on` is passed in). Every date
+carries a "why" naming the rule and the facts it used."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from notifications import rules
+
+Span = tuple[date, date | None]  # (first day, last day); None while still away
+
+
+def _fmt(day: date) -> str:
+    return day.strftime("%-d %b %Y")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    due: date | None  # None while the duty waits (the person is away)
+    why: str
+
+    def as_json(self) -> dict:
+        return {
+            "label": self.label,
+            "due": self.due.isoformat() if self.due else None,
+            "why": self.why,
+        }
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What put the person on the register, reduced to what the clock needs."""
+
+    period: rules.NotificationPeriod
+    under_18: bool  # on the relevant date
+
+
+@dataclass(frozen=True)
+class PersonClock:
+    subject: bool
+    indefinite: bool
+    last_day: date | None
+    requirement_why: str
+    next_periodic_due: date | None
+    deadlines: tuple[Deadline, ...] = ()
+    review_statutory_date: date | None = None
+    review_policy_date: date | None = None
+    review_why: str = ""
+    ending_soon: bool = field(default=False)
+
+    @property
+    def next_deadline(self) -> Deadline | None:
+        dated = [d for d in self.deadlines if d.due is not None]
+        return min(dated, key=lambda d: d.due, default=None)
+
+    def status(self, on: date, due_soon_days: int) -> rules.ClockStatus | None:
+        nearest = self.next_deadline
+        if nearest is None:
+            return None
+        return rules.clock_status(due=nearest.due, on=on, due_soon_days=due_soon_days)
+
+
+def _requirement(registrations: list[Registration], extra: Iterable[rules.NotificationPeriod]):
+    periods = [r.period for r in registrations] + list(extra)
+    if not periods:
+        return None
+    return rules.overall_requirement(periods)
+
+
+def _closed_spans(absences: Iterable[Span], on: date) -> list[tuple[date, date]]:
+    return [(first, last or on) for first, last in absences]
+
+
+def _ongoing(absences: Iterable[Span]) -> tuple[date, date | None] | None:
+    return next(((first, last) for first, last in absences if last is None), None)
+
+
+def _periodic(
+    notifications: list[tuple[date, str]],
+    registrations: list[Registration],
+    absences: list[Span],
+    *,
+    on: date,
+    no_fixed_abode: bool,
+    feb29_falls_on_march_1: bool,
+) -> Deadline:
+    away = _ongoing(absences)
+    start = rules.latest_clock_start(notifications)
+    if start is None:
+        first = min(r.period.start for r in registrations)
+        label = "Initial notification"
+        if away:
+            return Deadline(label, None, f"Waits while away since {_fmt(away[0])} (s.83).")
+        due = rules.initial_notification_due(first, absences=_closed_spans(absences, on))
+        why = f"3 days beginning with the relevant date, {_fmt(first)} (s.83)"
+    else:
+        label = "Weekly notification" if no_fixed_abode else "Periodic notification"
+        if away:
+            return Deadline(label, None, f"Waits while away since {_fmt(away[0])} (s.85).")
+        plain = rules.next_periodic_due(
+            start, no_fixed_abode=no_fixed_abode, feb29_falls_on_march_1=feb29_falls_on_march_1
+        )
+        due = rules.next_periodic_due(
+            start,
+            no_fixed_abode=no_fixed_abode,
+            absences=_closed_spans(absences, on),
+            feb29_falls_on_march_1=feb29_falls_on_march_1,
+        )
+        interval = "7 days" if no_fixed_abode else "one year"
+        reason = "no fixed abode, " if no_fixed_abode else ""
+        why = f"{reason}{interval} after the last initial, periodic or change notification on {_fmt(start)} (s.85)"
+        if due != plain:
+            why += f"; moved from {_fmt(plain)} because the person was away then"
+    return Deadline(label, due, why[0].upper() + why[1:] + ".")
+
+
+def _review_dates(
+    registrations: list[Registration],
+    notifications: list[tuple[date, str]],
+    custody: list[Span],
+    *,
+    adult_years: int,
+    youth_years: int,
+    feb29_falls_on_march_1: bool,
+) -> tuple[date | None, date | None, str]:
+    # s.91B: from the first notification given after release for the offence.
+    indefinite = [r for r in registrations if r.period.indefinite]
+    if not indefinite:
+        return None, None, ""
+    governing = max(indefinite, key=lambda r: r.period.start)
+    released = [last for first, last in custody if first >= governing.period.start and last]
+    if any(first >= governing.period.start and last is None for first, last in custody):
+        return None, None, "The review date is counted from the first notification after release."
+    after = max(released, default=governing.period.start)
+    starts = sorted(
+        day for day, kind in notifications if rules.restarts_periodic_clock(kind) and day >= after
+    )
+    if not starts:
+        return None, None, "No notification since release yet: the review date counts from it."
+    first = starts[0]
+    kwargs = {
+        "first_notification_after_release": first,
+        "under_18_on_relevant_date": governing.under_18,
+        "feb29_falls_on_march_1": feb29_falls_on_march_1,
+    }
+    statutory = rules.indefinite_review_date(**kwargs)
+    policy = rules.indefinite_review_date(
+        adult_years=adult_years, youth_years=youth_years, **kwargs
+    )
+    years = 8 if governing.under_18 else 15
+    why = (
+        f"{years} years from the first notification after release, {_fmt(first)} "
+        f"({'under' if governing.under_18 else 'aged'} 18{'' if governing.under_18 else ' or over'} "
+        "on the relevant date; s.91B)"
+    )
+    return statutory, policy, why
+
+
+def person_clock(
+    *,
+    registrations: Iterable[Registration],
+    notifications: Iterable[tuple[date, str]],
+    absences: Iterable[Span] = (),
+    custody: Iterable[Span] = (),
+    open_deadlines: Iterable[Deadline] = (),
+    on: date,
+    no_fixed_abode: bool = False,
+    extra_periods: Iterable[rules.NotificationPeriod] = (),
+    feb29_falls_on_march_1: bool = True,
+    review_adult_years: int = 15,
+    review_youth_years: int = 8,
+    ending_notice_days: int = 30,
+) -> PersonClock:
+    """Everything due from one person on `on`. `extra_periods` is the seam for civil orders (an
+    SHPO extends the requirement); `custody` is the subset of `absences` spent in custody."""
+    registrations = list(registrations)
+    notifications = [(day, str(kind)) for day, kind in notifications]
+    absences = list(absences)
+    overall = _requirement(registrations, extra_periods)
+    if overall is None:
+        return PersonClock(
+            False, False, None, "No registrable conviction, caution or finding.", None
+        )
+    statutory, policy, review_why = _review_dates(
+        registrations,
+        notifications,
+        list(custody),
+        adult_years=review_adult_years,
+        youth_years=review_youth_years,
+        feb29_falls_on_march_1=feb29_falls_on_march_1,
+    )
+    subject = overall.subject_on(on)
+    common = {
+        "subject": subject,
+        "indefinite": overall.indefinite,
+        "last_day": overall.last_day,
+        "requirement_why": overall.explanation,
+        "review_statutory_date": statutory,
+        "review_policy_date": policy,
+        "review_why": review_why,
+    }
+    if not subject or not registrations:
+        return PersonClock(next_periodic_due=None, **common)
+    periodic = _periodic(
+        notifications,
+        registrations,
+        absences,
+        on=on,
+        no_fixed_abode=no_fixed_abode,
+        feb29_falls_on_march_1=feb29_falls_on_march_1,
+    )
+    deadlines = [periodic]
+    if periodic.due and overall.last_day and periodic.due > overall.last_day:
+        deadlines = []  # the requirement ends first
+    deadlines += sorted(open_deadlines, key=lambda d: d.due or date.max)
+    ending_soon = bool(overall.last_day and (overall.last_day - on).days <= ending_notice_days)
+    return PersonClock(
+        next_periodic_due=periodic.due if deadlines and deadlines[0] is periodic else None,
+        deadlines=tuple(deadlines),
+        ending_soon=ending_soon,
+        **common,
+    )

@@ -1,0 +1,400 @@
+"""Every write to the register: convictions, time away, notifications and the clock. Atomic,
+audited, recorded on the case timeline, and idempotent where a user might repeat them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import audit
+from cases.models import AuditAction, Nominal, User
+from cases.services import case_event, inbox_add
+from notifications import rules
+from notifications.clock import Deadline, PersonClock, Registration, person_clock
+from notifications.details import details_snapshot
+from notifications.models import (
+    Absence,
+    AbsenceKind,
+    Clock,
+    Conviction,
+    Notification,
+    OpenDeadline,
+)
+
+
+def _fmt(day: date) -> str:
+    return day.strftime("%-d %b %Y")
+
+
+# --- Convictions --------------------------------------------------------------------------------
+
+
+def custody_months_from_terms(terms: list[dict]) -> Decimal | None:
+    """The custodial term that counts (s.82): the union of the terms imposed."""
+    if not terms:
+        return None
+    return rules.custodial_term_months(
+        [(Decimal(str(t.get("start", 0))), Decimal(str(t["length"]))) for t in terms]
+    )
+
+
+def compute_period(conviction: Conviction, *, date_of_birth: date, feb29: bool) -> None:
+    """Fill in the conviction's computed fields from the rules (raises ValidationError)."""
+    if date_of_birth >= conviction.relevant_date:
+        raise ValidationError(
+            {"relevant_date": "The date of conviction must be after the date of birth."}
+        )
+    try:
+        conviction.custody_months = custody_months_from_terms(conviction.terms)
+        period = rules.notification_period(
+            disposal=conviction.disposal,
+            relevant_date=conviction.relevant_date,
+            date_of_birth=date_of_birth,
+            custody_months=conviction.custody_months,
+            discharge_months=conviction.discharge_months,
+            indeterminate_sentence=conviction.indeterminate_sentence,
+            feb29_falls_on_march_1=feb29,
+        )
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    from cases.dates import age_on
+
+    conviction.age_on_relevant_date = age_on(date_of_birth, conviction.relevant_date)
+    if not conviction.threshold_met:
+        conviction.indefinite, conviction.period_months, conviction.last_day = False, None, None
+        conviction.period_explanation = (
+            "Not registrable: the Schedule 3 threshold for this offence is not met."
+        )
+        return
+    conviction.indefinite = period.indefinite
+    conviction.period_months = period.length_months
+    conviction.last_day = period.last_day
+    conviction.period_explanation = period.explanation[:300]
+
+
+@transaction.atomic
+def conviction_save(
+    *,
+    acting_user: User,
+    nominal: Nominal,
+    data: dict[str, Any],
+    conviction: Conviction | None = None,
+) -> Conviction:
+    """Add or correct a conviction, caution or finding; its period is computed, never typed."""
+    creating = conviction is None or conviction.pk is None
+    if creating:
+        conviction = Conviction(nominal=nominal, created_by=acting_user)
+    else:
+        conviction = Conviction.objects.select_for_update().get(pk=conviction.pk, nominal=nominal)
+    before = "" if creating else conviction.period_explanation
+    for name, value in data.items():
+        setattr(conviction, name, value)
+    compute_period(
+        conviction,
+        date_of_birth=nominal.date_of_birth,
+        feb29=nominal.force.feb29_anniversary_on_march_1,
+    )
+    conviction.full_clean()
+    conviction.save()
+    verb = "added" if creating else "corrected"
+    change = {"field": "Notification period", "old": before, "new": conviction.period_explanation}
+    case_event(
+        nominal=nominal,
+        actor=acting_user,
+        kind=f"conviction_{verb}",
+        summary=f"{conviction.get_kind_display()} {verb}: {conviction.offence.offence}",
+        changes=[change] if change["old"] != change["new"] else [],
+    )
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CREATE if creating else AuditAction.CHANGE,
+        obj=conviction,
+        nominal_id=nominal.pk,
+        description=f"{conviction.get_kind_display()} {verb}",
+        changes=[change],
+    )
+    clock_refresh(nominal)
+    return conviction
+
+
+# --- Time away ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def absence_save(
+    *, acting_user: User, nominal: Nominal, data: dict[str, Any], absence: Absence | None = None
+) -> Absence:
+    """Record time in custody, in hospital or abroad; ending custody or hospital opens the
+    3-day deadline to notify the release (s.84(1)(d))."""
+    creating = absence is None or absence.pk is None
+    if creating:
+        absence = Absence(nominal=nominal, created_by=acting_user)
+        was_open = False
+    else:
+        absence = Absence.objects.select_for_update().get(pk=absence.pk, nominal=nominal)
+        was_open = absence.last_day is None
+    for name, value in data.items():
+        setattr(absence, name, value)
+    absence.full_clean()
+    absence.save()
+    released = absence.last_day and (creating or was_open)
+    if released and absence.kind in (AbsenceKind.CUSTODY, AbsenceKind.HOSPITAL):
+        due = rules.three_day_deadline(absence.last_day)
+        OpenDeadline.objects.create(
+            nominal=nominal,
+            kind="release",
+            due=due,
+            why=f"3 days beginning with release on {_fmt(absence.last_day)} (s.84(1)(d)).",
+        )
+    case_event(
+        nominal=nominal,
+        actor=acting_user,
+        kind="absence_recorded",
+        summary=f"{'Recorded' if creating else 'Updated'}: {absence}",
+    )
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CREATE if creating else AuditAction.CHANGE,
+        obj=absence,
+        nominal_id=nominal.pk,
+        description=str(absence),
+    )
+    clock_refresh(nominal)
+    return absence
+
+
+# --- The clock ----------------------------------------------------------------------------------
+
+
+def _no_fixed_abode(addresses, on: date) -> bool:
+    current = [a for a in addresses if a.kind in ("home", "no_fixed_abode") and a.is_current(on)]
+    current.sort(key=lambda a: (a.from_date or date.min, a.pk), reverse=True)
+    return bool(current) and current[0].kind == "no_fixed_abode"
+
+
+def compute_clock(nominal: Nominal, *, on: date) -> PersonClock:
+    """The person's clock from their prefetched rows (convictions, notifications, absences,
+    open deadlines, addresses): no query per row when the caller has prefetched them."""
+    force = nominal.force
+    registrations = [
+        Registration(c.period, c.age_on_relevant_date < 18)
+        for c in nominal.convictions.all()
+        if c.threshold_met
+    ]
+    absences = [(a.first_day, a.last_day) for a in nominal.absences.all()]
+    custody = [(a.first_day, a.last_day) for a in nominal.absences.all() if a.kind == "custody"]
+    notified = [
+        (timezone.localtime(n.taken_at).date(), n.clock_kind) for n in nominal.notifications.all()
+    ]
+    open_deadlines = [
+        Deadline(d.get_kind_display(), d.due, d.why)
+        for d in nominal.open_deadlines.all()
+        if d.met_by_id is None
+    ]
+    return person_clock(
+        registrations=registrations,
+        notifications=notified,
+        absences=absences,
+        custody=custody,
+        open_deadlines=open_deadlines,
+        on=on,
+        no_fixed_abode=_no_fixed_abode(nominal.addresses.all(), on),
+        extra_periods=extra_periods(nominal),
+        feb29_falls_on_march_1=force.feb29_anniversary_on_march_1,
+        review_adult_years=force.review_adult_years,
+        review_youth_years=force.review_youth_years,
+        ending_notice_days=force.ending_notice_days,
+    )
+
+
+def extra_periods(nominal: Nominal) -> list[rules.NotificationPeriod]:
+    """Periods that extend the requirement beyond convictions: civil orders (an SHPO) will add
+    theirs here."""
+    return []
+
+
+CLOCK_FIELDS = [
+    "subject",
+    "indefinite",
+    "last_day",
+    "requirement_why",
+    "next_periodic_due",
+    "next_due",
+    "next_due_label",
+    "deadlines",
+    "review_statutory_date",
+    "review_policy_date",
+    "review_why",
+]
+
+
+def clock_values(computed: PersonClock) -> dict[str, Any]:
+    nearest = computed.next_deadline
+    return {
+        "subject": computed.subject,
+        "indefinite": computed.indefinite,
+        "last_day": computed.last_day,
+        "requirement_why": computed.requirement_why[:400],
+        "next_periodic_due": computed.next_periodic_due,
+        "next_due": nearest.due if nearest else None,
+        "next_due_label": nearest.label[:100] if nearest else "",
+        "deadlines": [d.as_json() for d in computed.deadlines],
+        "review_statutory_date": computed.review_statutory_date,
+        "review_policy_date": computed.review_policy_date,
+        "review_why": computed.review_why[:400],
+    }
+
+
+CLOCK_PREFETCH = ["convictions", "absences", "notifications", "open_deadlines", "addresses"]
+
+
+def clock_refresh(nominal: Nominal, *, on: date | None = None) -> Clock:
+    """Recompute and store one person's clock (called by every service that changes it)."""
+    on = on or timezone.localdate()
+    fresh = (
+        Nominal.objects.select_related("force").prefetch_related(*CLOCK_PREFETCH).get(pk=nominal.pk)
+    )
+    values = clock_values(compute_clock(fresh, on=on))
+    clock, _ = Clock.objects.update_or_create(
+        nominal_id=nominal.pk, defaults={**values, "computed_on": on}
+    )
+    return clock
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+def notification_deadline(notification: Notification, clock: Clock | None) -> date | None:
+    """When the law required this notification (for "on time" and the failure date)."""
+    if notification.type == "initial":
+        return clock.next_due if clock else None
+    if notification.type == "periodic":
+        return clock.next_periodic_due if clock else None
+    if notification.type == "change" and notification.event_date and not notification.in_advance:
+        return rules.three_day_deadline(notification.event_date)
+    if notification.type == "travel" and notification.departure_date:
+        return rules.travel_notice_deadline(notification.departure_date)
+    if notification.type == "travel_return" and notification.return_date:
+        return rules.travel_return_deadline(notification.return_date)
+    if notification.type == "non_occurrence" and notification.event_date:
+        return rules.six_day_deadline(notification.event_date)
+    return None
+
+
+def _new_deadlines(notification: Notification) -> list[OpenDeadline]:
+    """Deadlines this notification opens: the non-occurrence of an advance-notified change, and
+    return details not given before leaving."""
+    made = []
+    if notification.type == "change" and notification.in_advance and notification.event_date:
+        result = rules.advance_notice_result(expected=notification.event_date)
+        made.append(
+            OpenDeadline(
+                nominal=notification.nominal,
+                kind="non_occurrence",
+                due=result.non_occurrence_due,
+                why=f"Change notified in advance for {_fmt(notification.event_date)}. "
+                + result.explanation,
+                source=notification,
+            )
+        )
+    if notification.type == "travel" and notification.return_date and not notification.return_point:
+        made.append(
+            OpenDeadline(
+                nominal=notification.nominal,
+                kind="travel_return",
+                due=rules.travel_return_deadline(notification.return_date),
+                why=f"Return details not given before leaving: 3 days beginning with the return "
+                f"on {_fmt(notification.return_date)} (s.86).",
+                source=notification,
+            )
+        )
+    return made
+
+
+def _meets(deadline: OpenDeadline, notification: Notification) -> bool:
+    if deadline.kind == "travel_return":
+        return notification.type == "travel_return"
+    if deadline.kind == "non_occurrence":
+        return notification.type in ("non_occurrence", "change")
+    if deadline.kind == "release":
+        return notification.type in ("change", "periodic", "initial")
+    return notification.type == "change"
+
+
+@transaction.atomic
+def notification_record(
+    *,
+    acting_user: User,
+    nominal: Nominal,
+    idempotency_key,
+    data: dict[str, Any],
+    apply_changes: Callable[[Nominal], list[dict]] | None = None,
+    changed_sections: frozenset[str] = frozenset(),
+) -> tuple[Notification, bool]:
+    """Record a notification once per idempotency key (a second submit returns the first).
+
+    `apply_changes(nominal)` makes the notified changes to the record (through the case
+    services, so each keeps its history) and returns them as [{"field", "old", "new"}]; the
+    details are then snapshotted as they now stand, as given at the counter."""
+    existing = Notification.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    # One notification at a time per person: the clock depends on the order.
+    locked = (
+        Nominal.objects.select_for_update(of=("self",)).select_related("force").get(pk=nominal.pk)
+    )
+    existing = Notification.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    changes = apply_changes(locked) if apply_changes else []
+    notification = Notification(
+        nominal=locked, taken_by=acting_user, idempotency_key=idempotency_key, **data
+    )
+    notification.changes = changes
+    notification.details = details_snapshot(locked, changed=changed_sections)
+    clock = Clock.objects.filter(pk=locked.pk).first()
+    notification.deadline = notification_deadline(notification, clock)
+    notification.full_clean(exclude=["verification_code", "idempotency_key"])
+    notification.save()
+    for deadline in OpenDeadline.objects.filter(nominal=locked, met_by__isnull=True):
+        if _meets(deadline, notification):
+            deadline.met_by = notification
+            deadline.save(update_fields=["met_by"])
+    OpenDeadline.objects.bulk_create(_new_deadlines(notification))
+    summary = notification.get_type_display()
+    if notification.change_types:
+        summary += ": " + ", ".join(notification.change_labels).lower()
+    case_event(
+        nominal=locked,
+        actor=acting_user,
+        kind="notification",
+        summary=f"{summary} at {notification.station}",
+        changes=changes,
+    )
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=notification,
+        nominal_id=locked.pk,
+        description=summary,
+        changes=changes,
+    )
+    if changes or notification.type in ("change", "travel", "non_occurrence"):
+        inbox_add(
+            user=locked.offender_manager,
+            nominal=locked,
+            kind="notification",
+            title=f"{locked.display_name}: {summary[:150]}",
+            detail="; ".join(f"{c['field']}: {c['new']}" for c in changes),
+            link=reverse("notifications:notification-detail", args=[notification.pk]),
+            key=f"notification:{notification.pk}",
+        )
+    clock_refresh(locked)
+    return notification, True
