@@ -115,6 +115,11 @@ class ForceAdmin(admin.ModelAdmin):
         "caseload_guideline",
         "due_soon_days",
         "feb29_anniversary_on_march_1",
+        "review_adult_years",
+        "review_youth_years",
+        "further_review_years",
+        "review_decision_weeks",
+        "ending_notice_days",
     )
 
     def get_queryset(self, request):

@@ -10,4 +10,5 @@ class CasesConfig(AppConfig):
         from cases import signals  # noqa: F401  (connects the receivers)
         from cases.roles import sync_role_groups
 
-        post_migrate.connect(sync_role_groups, sender=self)
+        # Every app's post_migrate: other apps' permissions exist only after their own migrate.
+        post_migrate.connect(sync_role_groups, dispatch_uid="sync_role_groups")

@@ -14,6 +14,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.allocate_nominal",
         "cases.view_case_audit",
         "cases.view_financial_numbers",
+        "notifications.change_indefinitereview",
     ],
     Role.FRONT_DESK: ["cases.record_notification"],
     Role.MAPPA_CHAIR: [],
@@ -28,6 +29,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.change_force",
         "cases.view_auditevent",
         "auth.view_group",
+        "notifications.view_schedule3offence",
+        "notifications.add_schedule3offence",
+        "notifications.change_schedule3offence",
+        "notifications.view_station",
+        "notifications.add_station",
+        "notifications.change_station",
     ],
 }
 

@@ -280,8 +280,8 @@ class Notification(models.Model):
     fingerprints_taken = models.BooleanField(default=False)
     photograph_taken = models.BooleanField(default=False)
     # Every detail as given: [{"section": ..., "items": [{"label", "value"}], "changed": bool}].
-    details = models.JSONField(default=list)
-    changes = models.JSONField(default=list)  # [{"field", "old", "new"}]
+    details = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(default=list, blank=True)  # [{"field", "old", "new"}]
 
     # Foreign travel (s.86 and the 2012 regulations).
     departure_date = models.DateField(null=True, blank=True)
@@ -397,7 +397,7 @@ class Clock(models.Model):
     next_due = models.DateField(null=True, blank=True, db_index=True)
     next_due_label = models.CharField(max_length=100, blank=True)
     # [{"label", "due" (ISO date), "why"}]: every open deadline, the periodic one first.
-    deadlines = models.JSONField(default=list)
+    deadlines = models.JSONField(default=list, blank=True)
     review_statutory_date = models.DateField(null=True, blank=True)
     review_policy_date = models.DateField(null=True, blank=True)
     review_why = models.CharField(max_length=400, blank=True)

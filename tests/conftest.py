@@ -12,6 +12,9 @@ from PIL import Image
 from cases import services
 from cases.models import Address, Force, Role, User
 from cases.reference import load_forces
+from notifications import services as register
+from notifications.models import Schedule3Offence, Station
+from notifications.reference import load_schedule3
 
 PASSWORD = "a-long-test-password-1"
 
@@ -37,8 +40,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def reference_data(db):
-    """Forces come from a data migration; a transactional test's flush removes them."""
+    """Forces and Schedule 3 come from data migrations; a transactional test's flush removes them."""
     load_forces(Force)
+    load_schedule3(Schedule3Offence)
 
 
 @pytest.fixture
@@ -163,3 +167,37 @@ def other_force_nominal(other_force_om):
             "sex": "male",
         },
     )
+
+
+@pytest.fixture
+def station(force):
+    return Station.objects.create(force=force, name="Reading police station")
+
+
+@pytest.fixture
+def conviction(nominal, om):
+    """A 24-month custodial sentence on 1 Mar 2020: 10 years, last day 28 Feb 2030."""
+    return register.conviction_save(
+        acting_user=om,
+        nominal=nominal,
+        data={
+            "kind": "conviction",
+            "relevant_date": date(2020, 3, 1),
+            "court": "Reading Crown Court",
+            "offence": Schedule3Offence.objects.get(paragraph="13"),
+            "disposal": "custody",
+            "terms": [{"start": 0, "length": 24}],
+        },
+    )
+
+
+@pytest.fixture
+def notification(conviction, front_desk, station):
+    """A periodic notification taken at the front desk, with no changes."""
+    made, _ = register.notification_record(
+        acting_user=front_desk,
+        nominal=conviction.nominal,
+        idempotency_key="6b0c7b1e-4a4e-4d0e-9a51-0f3c1d2e9a10",
+        data={"type": "periodic", "station": station, "identity_confirmed": True},
+    )
+    return made

@@ -8,56 +8,118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_audit_append_only'),
+        ("cases", "0003_audit_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='force',
-            name='ending_notice_days',
-            field=models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)], verbose_name='Tell the offender manager this many days before the requirements end'),
+            model_name="force",
+            name="ending_notice_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(365),
+                ],
+                verbose_name="Tell the offender manager this many days before the requirements end",
+            ),
         ),
         migrations.AddField(
-            model_name='force',
-            name='further_review_years',
-            field=models.PositiveSmallIntegerField(default=8, validators=[django.core.validators.MinValueValidator(8), django.core.validators.MaxValueValidator(15)], verbose_name='Further review interval after a requirement is continued (years)'),
+            model_name="force",
+            name="further_review_years",
+            field=models.PositiveSmallIntegerField(
+                default=8,
+                validators=[
+                    django.core.validators.MinValueValidator(8),
+                    django.core.validators.MaxValueValidator(15),
+                ],
+                verbose_name="Further review interval after a requirement is continued (years)",
+            ),
         ),
         migrations.AddField(
-            model_name='force',
-            name='review_adult_years',
-            field=models.PositiveSmallIntegerField(default=15, help_text='15 in statute (s.91B); a force may review from 10.', validators=[django.core.validators.MinValueValidator(10), django.core.validators.MaxValueValidator(15)], verbose_name='Indefinite review interval for adults (years)'),
+            model_name="force",
+            name="review_adult_years",
+            field=models.PositiveSmallIntegerField(
+                default=15,
+                help_text="15 in statute (s.91B); a force may review from 10.",
+                validators=[
+                    django.core.validators.MinValueValidator(10),
+                    django.core.validators.MaxValueValidator(15),
+                ],
+                verbose_name="Indefinite review interval for adults (years)",
+            ),
         ),
         migrations.AddField(
-            model_name='force',
-            name='review_decision_weeks',
-            field=models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='Target for deciding an indefinite review (weeks)'),
+            model_name="force",
+            name="review_decision_weeks",
+            field=models.PositiveSmallIntegerField(
+                default=12,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(52),
+                ],
+                verbose_name="Target for deciding an indefinite review (weeks)",
+            ),
         ),
         migrations.AddField(
-            model_name='force',
-            name='review_youth_years',
-            field=models.PositiveSmallIntegerField(default=8, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='Indefinite review interval for those under 18 on the relevant date (years)'),
+            model_name="force",
+            name="review_youth_years",
+            field=models.PositiveSmallIntegerField(
+                default=8,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(8),
+                ],
+                verbose_name="Indefinite review interval for those under 18 on the relevant date (years)",
+            ),
         ),
         migrations.CreateModel(
-            name='InboxItem',
+            name="InboxItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('title', models.CharField(max_length=200)),
-                ('detail', models.TextField(blank=True)),
-                ('due', models.DateField(blank=True, null=True)),
-                ('link', models.CharField(blank=True, max_length=300)),
-                ('key', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('nominal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='inbox_items', to='cases.nominal')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inbox_items', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("title", models.CharField(max_length=200)),
+                ("detail", models.TextField(blank=True)),
+                ("due", models.DateField(blank=True, null=True)),
+                ("link", models.CharField(blank=True, max_length=300)),
+                ("key", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "nominal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inbox_items",
+                        to="cases.nominal",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inbox_items",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['done_at', '-created_at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'done_at', '-created_at'], name='inbox_open_items')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='inboxitem_unique_key_per_user')],
+                "ordering": ["done_at", "-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["user", "done_at", "-created_at"], name="inbox_open_items")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "key"), name="inboxitem_unique_key_per_user"
+                    )
+                ],
             },
         ),
     ]
