@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications.views import frontdesk
+from notifications.views import acknowledgement, counter, frontdesk, register, reviews
 
 app_name = "notifications"
 
@@ -9,6 +9,58 @@ urlpatterns = [
     path("front-desk/", frontdesk.frontdesk_search, name="frontdesk-search"),
     path("front-desk/<int:pk>/", frontdesk.frontdesk_person, name="frontdesk-person"),
     path("front-desk/<int:pk>/photograph/", frontdesk.frontdesk_photo, name="frontdesk-photo"),
+    path("front-desk/<int:pk>/notify/", counter.notify_start, name="frontdesk-notify-start"),
+    path(
+        "front-desk/<int:pk>/notify/<uuid:key>/identity/",
+        counter.notify_identity,
+        name="frontdesk-notify-identity",
+    ),
+    path(
+        "front-desk/<int:pk>/notify/<uuid:key>/details/",
+        counter.notify_details,
+        name="frontdesk-notify-details",
+    ),
+    path(
+        "front-desk/<int:pk>/notify/<uuid:key>/check/",
+        counter.notify_check,
+        name="frontdesk-notify-check",
+    ),
+    path(
+        "front-desk/notifications/<int:notification_id>/",
+        counter.notification_done,
+        name="frontdesk-notification-done",
+    ),
+    # The register on a case
+    path("cases/<int:pk>/register/", register.register, name="register"),
+    path("cases/<int:pk>/register/convictions/add/", register.conviction_add, name="conviction-add"),
+    path(
+        "cases/<int:pk>/register/convictions/<int:conviction_id>/",
+        register.conviction_edit,
+        name="conviction-edit",
+    ),
+    path("cases/<int:pk>/register/time-away/add/", register.absence_add, name="absence-add"),
+    path(
+        "cases/<int:pk>/register/time-away/<int:absence_id>/", register.absence_edit, name="absence-edit"
+    ),
+    path(
+        "notifications/<int:notification_id>/",
+        register.notification_detail,
+        name="notification-detail",
+    ),
     # Written acknowledgements (s.87(3))
+    path(
+        "front-desk/notifications/<int:notification_id>/acknowledgement.pdf",
+        acknowledgement.acknowledgement_pdf,
+        name="acknowledgement-pdf",
+    ),
+    path(
+        "acknowledgements/verify/",
+        acknowledgement.acknowledgement_verify,
+        name="acknowledgement-verify",
+    ),
     # Indefinite reviews (ss.91A-91F)
+    path("reviews/", reviews.review_queue, name="review-queue"),
+    path("cases/<int:pk>/reviews/", reviews.review_list, name="review-list"),
+    path("cases/<int:pk>/reviews/open/", reviews.review_open, name="review-open"),
+    path("reviews/<int:review_id>/decide/", reviews.review_decide, name="review-decide"),
 ]

@@ -123,6 +123,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 23 * 3600},
     },
+    "sweep-register-nightly": {
+        "task": "notifications.tasks.sweep_register_nightly",
+        "schedule": crontab(hour=2, minute=0),
+        "options": {"expires": 23 * 3600},
+    },
 }
 
 # --- Authentication, sessions, lockout ----------------------------------------------------------
@@ -259,5 +264,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
     # django-axes logs every sign-in at INFO; lockouts (WARNING) are what operators need.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint narrates every rendering step at INFO.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -83,8 +83,37 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "notifications:frontdesk-search": {**ONLY("front_desk"), "other_force_om": 200},
     "notifications:frontdesk-person": {**ONLY("front_desk"), "other_force_om": 404},
     "notifications:frontdesk-photo": {**ONLY("front_desk"), "other_force_om": 404},
+    "notifications:frontdesk-notify-start": {**ONLY("front_desk"), "other_force_om": 404},
+    # A journey key not started in this session is 404 even to the front desk (the journeys
+    # themselves are tested in tests/notifications/test_counter.py).
+    "notifications:frontdesk-notify-identity": {**ONLY("front_desk", 404), "other_force_om": 404},
+    "notifications:frontdesk-notify-details": {**ONLY("front_desk", 404), "other_force_om": 404},
+    "notifications:frontdesk-notify-check": {**ONLY("front_desk", 404), "other_force_om": 404},
+    "notifications:frontdesk-notification-done": {**ONLY("front_desk"), "other_force_om": 404},
+    "notifications:register": CASE_READ,
+    "notifications:conviction-add": CASE_WRITE,
+    "notifications:conviction-edit": CASE_WRITE,
+    "notifications:absence-add": CASE_WRITE,
+    "notifications:absence-edit": CASE_WRITE,
+    "notifications:notification-detail": CASE_READ,
     "api:nominal-list": {**API_READ, "om_south": 200, "mappa_chair": 200, "other_force_om": 200},
     "api:nominal-detail": API_READ,
+    # The register
+    "api:conviction-list": API_READ,
+    "api:conviction-detail": API_READ,
+    "api:notification-list": API_READ,
+    "api:notification-detail": {**API_READ, "front_desk": 200},
+    "api:nominal-clock": {**API_READ, "front_desk": 200},
+    # Written acknowledgements (s.87(3)): the front desk prints, case readers reprint.
+    "notifications:acknowledgement-pdf": {**CASE_READ, "front_desk": 200},
+    "notifications:acknowledgement-verify": {**CASE_WORKERS, "front_desk": 200},
+    # Indefinite reviews (ss.91A-91F): supervisors open and decide, case readers see history.
+    "notifications:review-queue": {**ONLY("supervisor"), "other_force_om": 200},
+    "notifications:review-list": CASE_READ,
+    "notifications:review-open": {**ONLY("supervisor"), "other_force_om": 404},
+    "notifications:review-decide": {**ONLY("supervisor"), "other_force_om": 404},
+    "api:review-queue": {**ONLY("supervisor"), "other_force_om": 200, "anonymous": 401},
+    "api:nominal-reviews": API_READ,
     "api-schema": API_ANY_USER,
     "api-docs": API_ANY_USER,
 }
@@ -107,8 +136,79 @@ def test_every_url_name_has_expected_access():
     assert not missing, f"Decide and test access for: {missing}"
 
 
+def register_kwargs(name, nominal):
+    """A conviction and a notification on the case, for the register's detail URLs."""
+    from datetime import date
+
+    from notifications import services as register
+    from notifications.models import Schedule3Offence, Station
+
+    if name in ("api:conviction-detail", "notifications:conviction-edit"):
+        made = nominal.convictions.first() or register.conviction_save(
+            acting_user=nominal.offender_manager,
+            nominal=nominal,
+            data={
+                "kind": "caution",
+                "relevant_date": date(2024, 1, 10),
+                "court": "Reading police station",
+                "offence": Schedule3Offence.objects.get(paragraph="13"),
+                "disposal": "caution",
+            },
+        )
+        if name == "notifications:conviction-edit":
+            return {"pk": nominal.pk, "conviction_id": made.pk}
+        return {"conviction_id": made.pk}
+    if (
+        name.startswith("notifications:frontdesk-notify-")
+        and name != "notifications:frontdesk-notify-start"
+    ):
+        return {"pk": nominal.pk, "key": "5d1f0a52-9a8e-4d47-b7a4-2f7d1c3b6e90"}
+    if name == "notifications:absence-edit":
+        made = nominal.absences.first() or register.absence_save(
+            acting_user=nominal.offender_manager,
+            nominal=nominal,
+            data={"kind": "abroad", "first_day": date(2024, 5, 1), "last_day": date(2024, 5, 9)},
+        )
+        return {"pk": nominal.pk, "absence_id": made.pk}
+    if name in (
+        "api:notification-detail",
+        "notifications:acknowledgement-pdf",
+        "notifications:notification-detail",
+        "notifications:frontdesk-notification-done",
+    ):
+        station, _ = Station.objects.get_or_create(force=nominal.force, name="Matrix station")
+        made, _ = register.notification_record(
+            acting_user=nominal.offender_manager,
+            nominal=nominal,
+            idempotency_key="0b1e8f6a-3c55-4c9e-8f0d-6a3c2b1d9e7f",
+            data={"type": "periodic", "station": station},
+        )
+        return {"notification_id": made.pk}
+    return None
+
+
+def review_kwargs(name, nominal):
+    """An open review on the case, for the decide page."""
+    from datetime import date
+
+    from notifications.models import IndefiniteReview
+
+    if name != "notifications:review-decide":
+        return None
+    review, _ = IndefiniteReview.objects.get_or_create(
+        nominal=nominal,
+        stage="application_received",
+        defaults={"decision_target": date(2024, 4, 24), "opened_by": nominal.offender_manager},
+    )
+    return {"review_id": review.pk}
+
+
 def url_for(name, nominal):
     address = nominal.addresses.first()
+    if (register := register_kwargs(name, nominal)) is not None:
+        return reverse(name, kwargs=register)
+    if (review := review_kwargs(name, nominal)) is not None:
+        return reverse(name, kwargs=review)
     kwargs = {
         "cases:nominal-section": {"pk": nominal.pk, "section": "addresses"},
         "cases:record-add": {"pk": nominal.pk, "kind": "addresses"},

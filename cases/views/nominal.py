@@ -17,6 +17,7 @@ from cases.forms import AllocateForm, DuplicateCheckForm, NominalCreateForm, Nom
 from cases.models import AuditAction, AuditEvent, CaseEvent, Nominal, User
 from cases.records import SECTIONS, kinds_in
 from cases.selectors import current_home_address, team_managers
+from cases.tabs import CASE_TABS
 from rsom.views import permission_needed
 
 DUPLICATE_LIMIT = 10
@@ -32,6 +33,7 @@ def case_context(request, nominal: Nominal, tab: str) -> dict:
         "can_allocate": nominal.can_edit and user.has_perm("cases.allocate_nominal"),
         "can_see_viewers": user.has_perm("cases.view_case_audit"),
         "sections": SECTIONS,
+        "case_tabs": CASE_TABS,
     }
 
 

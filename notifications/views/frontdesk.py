@@ -4,6 +4,7 @@ addresses and notification history, never risk, intelligence, visits, victims or
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases import audit
@@ -11,9 +12,12 @@ from cases.forms import SearchForm
 from cases.models import Address, AuditAction, Nominal, Role
 from cases.selectors import describe_search, search_cases, with_current_postcode
 from cases.views.nominal import photo_response
+from notifications.models import Notification
+from notifications.views.register import clock_rows, stored_clock
 from rsom.views import role_required
 
 RESULT_LIMIT = 25
+HISTORY = 10
 
 
 def front_desk_case(user, pk) -> Nominal:
@@ -45,6 +49,8 @@ def frontdesk_person(request, pk):
     nominal = front_desk_case(request.user, pk)
     addresses = Address.objects.filter(nominal=nominal)
     other_names = nominal.other_names.all()
+    clock = stored_clock(nominal)
+    history = Notification.objects.filter(nominal=nominal).select_related("station")[:HISTORY]
     audit.record(
         actor=request.user,
         action=AuditAction.VIEW,
@@ -58,6 +64,11 @@ def frontdesk_person(request, pk):
             "nominal": nominal,
             "addresses": addresses,
             "other_names": other_names,
+            "clock": clock,
+            "deadlines": clock_rows(
+                clock, on=timezone.localdate(), due_soon_days=nominal.force.due_soon_days
+            ),
+            "history": history,
         },
     )
 
