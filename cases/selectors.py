@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from cases.extensions import CASELOAD_COLUMNS
 from cases.models import Address, Nominal, Role, User
 
 
@@ -33,7 +34,8 @@ def caseload_for(user: User, *, scope: str = "mine") -> QuerySet[Nominal]:
         visible = visible.filter(offender_manager=user)
     else:
         visible = visible.filter(team__in=user.teams.all())
-    return with_current_postcode(visible.select_related("offender_manager", "team"))
+    related = [column.related for column in CASELOAD_COLUMNS]
+    return with_current_postcode(visible.select_related("offender_manager", "team", *related))
 
 
 def team_managers(user: User) -> QuerySet[User]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import audit, caseload, nominal, records
+from cases.views import audit, caseload, inbox, nominal, records
 
 app_name = "cases"
 
@@ -19,5 +19,7 @@ urlpatterns = [
     path("cases/<int:pk>/<slug:kind>/add/", records.record_add, name="record-add"),
     path("cases/<int:pk>/<slug:kind>/<int:item>/", records.record_edit, name="record-edit"),
     path("mappa/", caseload.mappa_cases, name="mappa-cases"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/<int:item_id>/done/", inbox.inbox_done, name="inbox-done"),
     path("audit/", audit.audit_search, name="audit-search"),
 ]

@@ -151,6 +151,7 @@ class ReviewQueue(generics.GenericAPIView):
     permission_classes = [permissions.IsAuthenticated, ReviewRoles]
     read_roles = frozenset({Role.SUPERVISOR})
     serializer_class = ReviewQueueRowSerializer
+    filter_backends: list = []  # the query serializer below filters and sorts
 
     @extend_schema(
         parameters=[ReviewQueueQuerySerializer],
@@ -180,6 +181,7 @@ class NominalReviews(generics.GenericAPIView):
     read_roles = frozenset(CASE_ROLES)
     serializer_class = NominalReviewsSerializer
     pagination_class = None
+    filter_backends: list = []
 
     @extend_schema(responses=NominalReviewsSerializer)
     def get(self, request, pk):

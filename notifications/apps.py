@@ -6,6 +6,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = "The register"
 
     def ready(self) -> None:
-        from cases.tabs import register_case_tab
+        from cases.extensions import register_case_tab, register_caseload_column
 
         register_case_tab("register", "Register", "notifications:register")
+        register_caseload_column(
+            "Next notification", "notifications/_caseload_due.html", related="clock"
+        )

@@ -100,6 +100,10 @@ def navigation(request) -> dict:
         items.append(("My caseload", "cases:caseload"))
     elif user.has_role(Role.SUPERVISOR):
         items.append(("Team caseload", "cases:caseload"))
+    if user.has_role(Role.OFFENDER_MANAGER, Role.SUPERVISOR, Role.MAPPA_CHAIR):
+        items.append(("Inbox", "cases:inbox"))
+    if user.has_role(Role.SUPERVISOR):
+        items.append(("Indefinite reviews", "notifications:review-queue"))
     if user.has_role(Role.MAPPA_CHAIR):
         items.append(("MAPPA cases", "cases:mappa-cases"))
     if user.has_role(Role.OFFENDER_MANAGER, Role.SUPERVISOR, Role.MAPPA_CHAIR):

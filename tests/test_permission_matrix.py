@@ -79,6 +79,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "cases:record-add": CASE_WRITE,
     "cases:record-edit": CASE_WRITE,
     "cases:mappa-cases": ONLY("mappa_chair"),
+    "cases:inbox": CASE_WORKERS,
+    "cases:inbox-done": {p: 405 for p in PERSONAS},
     "cases:audit-search": ONLY("administrator"),
     "notifications:frontdesk-search": {**ONLY("front_desk"), "other_force_om": 200},
     "notifications:frontdesk-person": {**ONLY("front_desk"), "other_force_om": 404},
@@ -207,6 +209,8 @@ def url_for(name, nominal):
     address = nominal.addresses.first()
     if (register := register_kwargs(name, nominal)) is not None:
         return reverse(name, kwargs=register)
+    if name == "cases:inbox-done":
+        return reverse(name, kwargs={"item_id": 1})
     if (review := review_kwargs(name, nominal)) is not None:
         return reverse(name, kwargs=review)
     kwargs = {

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.shortcuts import render
 
 from cases import audit
+from cases.extensions import CASELOAD_COLUMNS
 from cases.forms import CaseloadFilterForm, SearchForm
 from cases.models import AuditAction, MappaLevel, Nominal, Role
 from cases.selectors import (
@@ -45,6 +46,7 @@ def caseload(request):
             "scope": scope,
             "is_manager": is_manager,
             "title": "My caseload" if scope == "mine" else "Team caseload",
+            "caseload_columns": CASELOAD_COLUMNS,
         },
     )
 

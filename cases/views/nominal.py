@@ -17,7 +17,7 @@ from cases.forms import AllocateForm, DuplicateCheckForm, NominalCreateForm, Nom
 from cases.models import AuditAction, AuditEvent, CaseEvent, Nominal, User
 from cases.records import SECTIONS, kinds_in
 from cases.selectors import current_home_address, team_managers
-from cases.tabs import CASE_TABS
+from cases.extensions import CASE_TABS
 from rsom.views import permission_needed
 
 DUPLICATE_LIMIT = 10

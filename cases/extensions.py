@@ -1,0 +1,34 @@
+"""What other apps add to case pages and lists (the register, risk, visits …). Apps register
+here in their AppConfig.ready(); cases itself knows none of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CaseTab:
+    slug: str
+    label: str
+    url_name: str  # takes the case's pk
+
+
+@dataclass(frozen=True)
+class CaseloadColumn:
+    heading: str
+    template: str  # rendered per row with `n`, the case
+    related: str  # what the list must select_related so the column costs no extra query
+
+
+CASE_TABS: list[CaseTab] = []
+CASELOAD_COLUMNS: list[CaseloadColumn] = []
+
+
+def register_case_tab(slug: str, label: str, url_name: str) -> None:
+    if all(tab.slug != slug for tab in CASE_TABS):
+        CASE_TABS.append(CaseTab(slug, label, url_name))
+
+
+def register_caseload_column(heading: str, template: str, related: str) -> None:
+    if all(column.heading != heading for column in CASELOAD_COLUMNS):
+        CASELOAD_COLUMNS.append(CaseloadColumn(heading, template, related))
