@@ -88,7 +88,7 @@ def with_review_state(queryset: models.QuerySet[Nominal], *, on: date) -> models
     )
     decided = IndefiniteReview.objects.filter(
         nominal=OuterRef("pk"), stage=ReviewStage.DECIDED
-    ).order_by("-determined_on", "-pk")
+    ).order_by(F("determined_on").desc(nulls_last=True), "-pk")
 
     def first(rows, field):
         return Subquery(rows.values(field)[:1])
@@ -98,8 +98,6 @@ def with_review_state(queryset: models.QuerySet[Nominal], *, on: date) -> models
             open_review_id=first(open_reviews, "pk"),
             open_stage=first(open_reviews, "stage"),
             open_target=first(open_reviews, "decision_target"),
-            open_received=first(open_reviews, "application_received_on"),
-            last_review_id=first(decided, "pk"),
             last_outcome=first(decided, "outcome"),
             last_further=first(decided, "further_qualifying_date"),
         )
@@ -144,9 +142,18 @@ def queue_sorted(queue: models.QuerySet[Nominal], sort: str = "policy") -> model
 
 
 def eligibility(
-    *, clock: Clock | None, qualifying: date | None, shpo: bool, on: date
+    *,
+    clock: Clock | None,
+    qualifying: date | None,
+    shpo: bool,
+    on: date,
+    discharged: bool = False,
 ) -> rules.ReviewEligibility:
     """Whether a review may be applied for on `on`, with every reason it may not."""
+    if discharged:
+        return rules.ReviewEligibility(
+            False, ("The indefinite requirements have been discharged on review.",)
+        )
     indefinite = bool(clock and clock.indefinite)
     if indefinite and qualifying is None:
         # The qualifying date counts from a notification RSOM has not seen yet.
@@ -190,6 +197,7 @@ def queue_row(nominal: Nominal, *, on: date) -> QueueRow:
             qualifying=nominal.qualifying_date,
             shpo=subject_to_shpo(nominal),
             on=on,
+            discharged=nominal.last_outcome == ReviewOutcome.DISCHARGED,
         ),
         qualifying_date=nominal.qualifying_date,
         decision_target=target,
@@ -239,7 +247,11 @@ def review_state(nominal: Nominal, *, on: date) -> ReviewState:
         last_decided=last,
         qualifying_date=qualifying,
         eligibility=eligibility(
-            clock=clock, qualifying=qualifying, shpo=subject_to_shpo(nominal), on=on
+            clock=clock,
+            qualifying=qualifying,
+            shpo=subject_to_shpo(nominal),
+            on=on,
+            discharged=bool(last and last.outcome == ReviewOutcome.DISCHARGED),
         ),
         stage=derive_stage(
             open_review=open_review, last_decided=last, qualifying=qualifying, on=on
@@ -249,10 +261,6 @@ def review_state(nominal: Nominal, *, on: date) -> ReviewState:
 
 
 # --- Services -----------------------------------------------------------------------------------
-
-
-def _rule_error(field: str, error: ValueError) -> ValidationError:
-    return ValidationError({field: str(error)})
 
 
 def _not_future(errors: dict[str, list[str]], field: str, label: str, day: date | None, on: date):

@@ -283,7 +283,9 @@ def test_discharge_ends_on_the_day_the_notice_is_received(case, supervisor):
     )
     assert changed and decided.requirements_end_on == date(2024, 7, 3)
     assert decided.further_qualifying_date is None
-    assert reviews.review_state(case, on=date(2026, 11, 21)).stage == QueueStage.DECIDED
+    state = reviews.review_state(case, on=date(2026, 11, 21))
+    assert state.stage == QueueStage.DECIDED and not state.eligibility.eligible
+    assert "discharged" in state.eligibility.reasons[0]
     row = audit_rows(action=AuditAction.CHANGE).get()
     assert {"field": "Requirements end", "old": "", "new": "3 Jul 2024"} in row.changes
 
@@ -369,6 +371,7 @@ def varied(om, supervisor):
         "application_received": indefinite(om, surname="Dunn", first_notified=date(2009, 1, 5)),
         "under_review": indefinite(om, surname="Evans", first_notified=date(2010, 1, 4)),
         "decided": indefinite(om, surname="Fox", first_notified=date(2007, 1, 8)),
+        "discharged": indefinite(om, surname="Gray", first_notified=date(2006, 1, 9)),
     }
     open_application(supervisor, people["application_received"], received=date(2024, 2, 1))
     reviews.review_open(acting_user=supervisor, nominal=people["under_review"])
@@ -379,6 +382,15 @@ def varied(om, supervisor):
         outcome="continued",
         determined_on=date(2024, 1, 15),
         reasons="Reasons.",
+    )
+    discharged = open_application(supervisor, people["discharged"], received=date(2024, 1, 2))
+    reviews.review_decide(
+        acting_user=supervisor,
+        review=discharged,
+        outcome="discharged",
+        determined_on=date(2024, 1, 15),
+        notice_posted_on=date(2024, 1, 16),
+        notice_received_on=date(2024, 1, 18),
     )
     return people
 
@@ -393,6 +405,7 @@ def test_queue_stage_in_sql_agrees_with_python(varied, supervisor):
         "application_received": "application_received",
         "under_review": "under_review",
         "decided": "decided",
+        "discharged": "decided",
     }
     for key, person in varied.items():
         assert rows[person.pk] == expected[key], key
@@ -425,9 +438,10 @@ def test_queue_filters_by_stage_and_sorts_by_policy_date(client, supervisor, var
 
     assert listed(stage="eligible") == ["Able"]
     assert listed(stage=["application_received", "under_review"]) == ["Dunn", "Evans"]
-    # Force policy dates: Fox 2022, Able 2023, Dunn 2024, Evans 2025, Baker 2035, Carter none.
-    assert listed() == ["Fox", "Able", "Dunn", "Evans", "Baker", "Carter"]
-    assert listed(sort="-policy") == ["Baker", "Evans", "Dunn", "Able", "Fox", "Carter"]
+    # Policy dates: Gray 2021, Fox 2022, Able 2023, Dunn 2024, Evans 2025, Baker 2035, Carter none.
+    assert listed() == ["Gray", "Fox", "Able", "Dunn", "Evans", "Baker", "Carter"]
+    assert listed(sort="-policy") == ["Baker", "Evans", "Dunn", "Able", "Fox", "Gray", "Carter"]
+    assert listed(stage="decided") == ["Gray", "Fox"]
 
 
 def test_queue_shows_reasons_targets_overdue_and_decisions(client, supervisor, varied):
@@ -437,12 +451,13 @@ def test_queue_shows_reasons_targets_overdue_and_decisions(client, supervisor, v
     assert "No notification since release yet" in html
     assert "24 Apr 2024" in html and "Overdue" in html  # decision target passed
     assert "Decided: continued" in html and "15 Jan 2032" in html
+    assert "Decided: discharged" in html and "discharged on review" in html
 
 
 def test_queue_bad_filter_is_ignored_not_an_error(client, supervisor, varied):
     client.force_login(supervisor)
     response = client.get(reverse("notifications:review-queue"), {"stage": "nonsense"})
-    assert response.status_code == 200 and len(response.context["entries"]) == 6
+    assert response.status_code == 200 and len(response.context["entries"]) == 7
 
 
 def count_queries(client, url):
@@ -786,11 +801,13 @@ def reviews_url(nominal):
 
 def test_api_queue(api, supervisor, varied):
     body = api.get(reverse("api:review-queue")).json()
-    assert body["count"] == 6
-    first = body["results"][0]
-    assert first["reference"] == varied["decided"].reference
-    assert first["queue_stage"] == "decided" and first["last_outcome"] == "continued"
-    assert first["further_qualifying_date"] == "2032-01-15"
+    assert body["count"] == 7
+    gray, fox = body["results"][:2]
+    assert gray["reference"] == varied["discharged"].reference
+    assert gray["queue_stage"] == "decided" and gray["last_outcome"] == "discharged"
+    assert gray["eligible"] is False
+    assert fox["queue_stage"] == "decided" and fox["last_outcome"] == "continued"
+    assert fox["further_qualifying_date"] == "2032-01-15"
     dunn = api.get(reverse("api:review-queue"), {"stage": "application_received"}).json()
     assert [r["name"] for r in dunn["results"]] == ["John Dunn"]
     assert dunn["results"][0]["decision_target"] == "2024-04-24"
