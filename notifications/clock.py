@@ -114,7 +114,10 @@ def _periodic(
         )
         interval = "7 days" if no_fixed_abode else "one year"
         reason = "no fixed abode, " if no_fixed_abode else ""
-        why = f"{reason}{interval} after the last initial, periodic or change notification on {_fmt(start)} (s.85)"
+        why = (
+            f"{reason}{interval} after the last initial, periodic or change notification "
+            f"on {_fmt(start)} (s.85)"
+        )
         if due != plain:
             why += f"; moved from {_fmt(plain)} because the person was away then"
     return Deadline(label, due, why[0].upper() + why[1:] + ".")
@@ -153,11 +156,10 @@ def _review_dates(
     policy = rules.indefinite_review_date(
         adult_years=adult_years, youth_years=youth_years, **kwargs
     )
-    years = 8 if governing.under_18 else 15
+    years, age = (8, "under 18") if governing.under_18 else (15, "aged 18 or over")
     why = (
         f"{years} years from the first notification after release, {_fmt(first)} "
-        f"({'under' if governing.under_18 else 'aged'} 18{'' if governing.under_18 else ' or over'} "
-        "on the relevant date; s.91B)"
+        f"({age} on the relevant date; s.91B)"
     )
     return statutory, policy, why
 

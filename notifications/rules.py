@@ -319,6 +319,29 @@ def _age_on_relevant_date(date_of_birth: date, relevant_date: date) -> int:
     return age_on(date_of_birth, relevant_date)
 
 
+AGE_OF_CRIMINAL_RESPONSIBILITY = 10
+DTO_AGES = range(12, 18)
+
+
+def impossible_disposal(
+    *, disposal: Disposal | str, date_of_birth: date, relevant_date: date
+) -> str:
+    """Why a disposal cannot have been given at that age, or "" when it could."""
+    # Children and Young Persons Act 1933 s.50; Sentencing Act 2020 s.233 (DTO: 12 to 17).
+    age = _age_on_relevant_date(date_of_birth, relevant_date)
+    if age < AGE_OF_CRIMINAL_RESPONSIBILITY:
+        return (
+            f"On {_fmt(relevant_date)} the person was {age}: younger than the age of criminal "
+            f"responsibility ({AGE_OF_CRIMINAL_RESPONSIBILITY}). Check the dates."
+        )
+    if Disposal.parse(disposal) == Disposal.DTO and age not in DTO_AGES:
+        return (
+            f"A detention and training order is given to those aged 12 to 17; on "
+            f"{_fmt(relevant_date)} the person was {age}. Check the disposal or the dates."
+        )
+    return ""
+
+
 def notification_period(
     *,
     disposal: Disposal | str,

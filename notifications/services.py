@@ -51,6 +51,13 @@ def compute_period(conviction: Conviction, *, date_of_birth: date, feb29: bool) 
         raise ValidationError(
             {"relevant_date": "The date of conviction must be after the date of birth."}
         )
+    problem = rules.impossible_disposal(
+        disposal=conviction.disposal,
+        date_of_birth=date_of_birth,
+        relevant_date=conviction.relevant_date,
+    )
+    if problem:
+        raise ValidationError({"relevant_date": problem})
     try:
         conviction.custody_months = custody_months_from_terms(conviction.terms)
         period = rules.notification_period(

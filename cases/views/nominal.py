@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET
 
 from cases import audit, services
 from cases.access import access_case
+from cases.extensions import CASE_TABS
 from cases.forms import AllocateForm, DuplicateCheckForm, NominalCreateForm, NominalForm
 from cases.models import AuditAction, AuditEvent, CaseEvent, Nominal, User
 from cases.records import SECTIONS, kinds_in
 from cases.selectors import current_home_address, team_managers
-from cases.extensions import CASE_TABS
 from rsom.views import permission_needed
 
 DUPLICATE_LIMIT = 10

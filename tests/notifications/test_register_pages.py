@@ -194,3 +194,10 @@ def test_register_query_count_is_flat(
         )
     with django_assert_max_num_queries(20):
         client.get(url)
+
+
+def test_a_child_at_an_adult_only_disposal_is_rejected(client, om, nominal):
+    client.force_login(om)
+    data = conviction_post(disposal="dto")  # the person was 39 on 1 Mar 2020
+    response = client.post(reverse("notifications:conviction-add", args=[nominal.pk]), data)
+    assert "aged 12 to 17" in " ".join(response.context["form"].errors["relevant_date"])

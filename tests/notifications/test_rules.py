@@ -977,3 +977,22 @@ def test_custodial_term_is_between_longest_and_sum(term_list):
     total = custodial_term_months(term_list)
     lengths = [Decimal(length) for _, length in term_list]
     assert max(lengths) <= total <= sum(lengths)
+
+
+@pytest.mark.parametrize(
+    ("disposal", "born", "convicted", "problem"),
+    [
+        ("custody", date(1980, 4, 12), date(2020, 3, 1), ""),
+        ("caution", date(2015, 1, 1), date(2024, 1, 1), "younger than the age of criminal"),
+        ("dto", date(2003, 6, 1), date(2020, 9, 10), ""),  # 1.2: aged 17
+        ("dto", date(1980, 4, 12), date(2020, 3, 1), "aged 12 to 17"),
+        ("dto", date(2010, 1, 1), date(2021, 6, 1), "aged 12 to 17"),  # aged 11
+    ],
+)
+def test_impossible_disposal(disposal, born, convicted, problem):
+    from notifications import rules
+
+    found = rules.impossible_disposal(
+        disposal=disposal, date_of_birth=born, relevant_date=convicted
+    )
+    assert (problem in found) if problem else found == ""
