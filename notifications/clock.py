@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from notifications import rules
 
@@ -64,6 +64,21 @@ class PersonClock:
         if nearest is None:
             return None
         return rules.clock_status(due=nearest.due, on=on, due_soon_days=due_soon_days)
+
+
+def _discharged(registration: Registration, discharged_on: date | None) -> Registration:
+    # s.91C: a discharged indefinite requirement ends on the day the notice is received.
+    if discharged_on is None or not registration.period.indefinite:
+        return registration
+    start = registration.period.start
+    last = max(start, discharged_on - timedelta(days=1))
+    why = (
+        f"Indefinite requirement discharged on review: not subject from {_fmt(discharged_on)}, "
+        "the day the notice was received (s.91C)"
+    )
+    return Registration(
+        rules.NotificationPeriod(start, last, False, None, why), registration.under_18
+    )
 
 
 def _requirement(registrations: list[Registration], extra: Iterable[rules.NotificationPeriod]):
@@ -178,10 +193,12 @@ def person_clock(
     review_adult_years: int = 15,
     review_youth_years: int = 8,
     ending_notice_days: int = 30,
+    discharged_on: date | None = None,
 ) -> PersonClock:
     """Everything due from one person on `on`. `extra_periods` is the seam for civil orders (an
-    SHPO extends the requirement); `custody` is the subset of `absences` spent in custody."""
-    registrations = list(registrations)
+    SHPO extends the requirement); `custody` is the subset of `absences` spent in custody;
+    `discharged_on` is when a discharge on review took effect."""
+    registrations = [_discharged(r, discharged_on) for r in registrations]
     notifications = [(day, str(kind)) for day, kind in notifications]
     absences = list(absences)
     overall = _requirement(registrations, extra_periods)

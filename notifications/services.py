@@ -205,6 +205,11 @@ def compute_clock(nominal: Nominal, *, on: date) -> PersonClock:
         for d in nominal.open_deadlines.all()
         if d.met_by_id is None
     ]
+    discharges = [
+        r.requirements_end_on
+        for r in nominal.reviews.all()
+        if r.outcome == "discharged" and r.requirements_end_on
+    ]
     return person_clock(
         registrations=registrations,
         notifications=notified,
@@ -218,6 +223,7 @@ def compute_clock(nominal: Nominal, *, on: date) -> PersonClock:
         review_adult_years=force.review_adult_years,
         review_youth_years=force.review_youth_years,
         ending_notice_days=force.ending_notice_days,
+        discharged_on=max(discharges, default=None),
     )
 
 
@@ -259,7 +265,14 @@ def clock_values(computed: PersonClock) -> dict[str, Any]:
     }
 
 
-CLOCK_PREFETCH = ["convictions", "absences", "notifications", "open_deadlines", "addresses"]
+CLOCK_PREFETCH = [
+    "convictions",
+    "absences",
+    "notifications",
+    "open_deadlines",
+    "addresses",
+    "reviews",
+]
 
 
 def clock_refresh(nominal: Nominal, *, on: date | None = None) -> Clock:

@@ -248,6 +248,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "NominalStatusEnum": "cases.models.NominalStatus",
         "SexEnum": "cases.models.Sex",
+        "ClockStatusEnum": "notifications.rules.ClockStatus",
+        "ReviewStageEnum": "notifications.models.ReviewStage",
+        "ReviewOutcomeEnum": "notifications.models.ReviewOutcome",
     },
 }
 

@@ -299,10 +299,18 @@ def test_bad_convictions_answer_400_with_a_clear_message(api, nominal, payload, 
 
 def test_rule_errors_from_the_service_answer_400(api, nominal):
     # Only custody can be indeterminate: the rule says so, the API passes it on.
-    payload = new_conviction(disposal="dto", indeterminate_sentence=True)
+    payload = new_conviction(disposal="hospital", terms=[], indeterminate_sentence=True)
     response = api.post(convictions_url(nominal), payload, format="json")
     assert response.status_code == 400
     assert "Only custody can be an indeterminate sentence" in str(response.json()["errors"])
+    assert not Conviction.objects.exists()
+
+
+def test_a_disposal_impossible_at_the_persons_age_answers_400(api, nominal):
+    response = api.post(convictions_url(nominal), new_conviction(disposal="dto"), format="json")
+    assert response.status_code == 400
+    assert "aged 12 to 17" in str(response.json()["errors"]["relevant_date"])
+    assert not Conviction.objects.exists()
 
 
 GARBAGE = [

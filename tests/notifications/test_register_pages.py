@@ -201,3 +201,35 @@ def test_a_child_at_an_adult_only_disposal_is_rejected(client, om, nominal):
     data = conviction_post(disposal="dto")  # the person was 39 on 1 Mar 2020
     response = client.post(reverse("notifications:conviction-add", args=[nominal.pk]), data)
     assert "aged 12 to 17" in " ".join(response.context["form"].errors["relevant_date"])
+
+
+def test_a_discharge_on_review_ends_the_requirement(om, supervisor, nominal):
+    from notifications import services
+    from notifications.models import IndefiniteReview, Schedule3Offence
+
+    services.conviction_save(
+        acting_user=om,
+        nominal=nominal,
+        data={
+            "kind": "conviction",
+            "relevant_date": date(2005, 3, 1),
+            "court": "Reading Crown Court",
+            "offence": Schedule3Offence.objects.get(paragraph="13"),
+            "disposal": "custody",
+            "terms": [{"start": 0, "length": 36}],
+        },
+    )
+    assert Clock.objects.get(pk=nominal.pk).indefinite
+    IndefiniteReview.objects.create(
+        nominal=nominal,
+        stage="decided",
+        outcome="discharged",
+        decision_target=date(2024, 4, 24),
+        requirements_end_on=date(2024, 7, 3),
+        opened_by=supervisor,
+    )
+    clock = services.clock_refresh(nominal)
+    assert not clock.indefinite and not clock.subject
+    assert clock.last_day == date(2024, 7, 2)
+    assert "discharged on review" in clock.requirement_why
+    assert clock.review_policy_date is None

@@ -405,10 +405,12 @@ def test_queue_stage_in_sql_agrees_with_python(varied, supervisor):
         "application_received": "application_received",
         "under_review": "under_review",
         "decided": "decided",
-        "discharged": "decided",
     }
-    for key, person in varied.items():
-        assert rows[person.pk] == expected[key], key
+    # Discharged: no longer subject indefinitely, so off the queue (its clock has ended).
+    assert varied["discharged"].pk not in rows
+    for key, expected_stage in expected.items():
+        person = varied[key]
+        assert rows[person.pk] == expected_stage, key
         assert reviews.review_state(person, on=on).stage == rows[person.pk], key
 
 
@@ -438,10 +440,11 @@ def test_queue_filters_by_stage_and_sorts_by_policy_date(client, supervisor, var
 
     assert listed(stage="eligible") == ["Able"]
     assert listed(stage=["application_received", "under_review"]) == ["Dunn", "Evans"]
-    # Policy dates: Gray 2021, Fox 2022, Able 2023, Dunn 2024, Evans 2025, Baker 2035, Carter none.
-    assert listed() == ["Gray", "Fox", "Able", "Dunn", "Evans", "Baker", "Carter"]
-    assert listed(sort="-policy") == ["Baker", "Evans", "Dunn", "Able", "Fox", "Gray", "Carter"]
-    assert listed(stage="decided") == ["Gray", "Fox"]
+    # Policy dates: Fox 2022, Able 2023, Dunn 2024, Evans 2025, Baker 2035, Carter none (Gray,
+    # discharged, is no longer subject indefinitely).
+    assert listed() == ["Fox", "Able", "Dunn", "Evans", "Baker", "Carter"]
+    assert listed(sort="-policy") == ["Baker", "Evans", "Dunn", "Able", "Fox", "Carter"]
+    assert listed(stage="decided") == ["Fox"]
 
 
 def test_queue_shows_reasons_targets_overdue_and_decisions(client, supervisor, varied):
@@ -451,13 +454,13 @@ def test_queue_shows_reasons_targets_overdue_and_decisions(client, supervisor, v
     assert "No notification since release yet" in html
     assert "24 Apr 2024" in html and "Overdue" in html  # decision target passed
     assert "Decided: continued" in html and "15 Jan 2032" in html
-    assert "Decided: discharged" in html and "discharged on review" in html
+    assert "GRAY" not in html  # discharged: no longer subject indefinitely, off the queue
 
 
 def test_queue_bad_filter_is_ignored_not_an_error(client, supervisor, varied):
     client.force_login(supervisor)
     response = client.get(reverse("notifications:review-queue"), {"stage": "nonsense"})
-    assert response.status_code == 200 and len(response.context["entries"]) == 7
+    assert response.status_code == 200 and len(response.context["entries"]) == 6
 
 
 def count_queries(client, url):
@@ -801,11 +804,9 @@ def reviews_url(nominal):
 
 def test_api_queue(api, supervisor, varied):
     body = api.get(reverse("api:review-queue")).json()
-    assert body["count"] == 7
-    gray, fox = body["results"][:2]
-    assert gray["reference"] == varied["discharged"].reference
-    assert gray["queue_stage"] == "decided" and gray["last_outcome"] == "discharged"
-    assert gray["eligible"] is False
+    assert body["count"] == 6
+    fox = body["results"][0]
+    assert varied["discharged"].reference not in [r["reference"] for r in body["results"]]
     assert fox["queue_stage"] == "decided" and fox["last_outcome"] == "continued"
     assert fox["further_qualifying_date"] == "2032-01-15"
     dunn = api.get(reverse("api:review-queue"), {"stage": "application_received"}).json()
