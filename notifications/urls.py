@@ -32,7 +32,9 @@ urlpatterns = [
     ),
     # The register on a case
     path("cases/<int:pk>/register/", register.register, name="register"),
-    path("cases/<int:pk>/register/convictions/add/", register.conviction_add, name="conviction-add"),
+    path(
+        "cases/<int:pk>/register/convictions/add/", register.conviction_add, name="conviction-add"
+    ),
     path(
         "cases/<int:pk>/register/convictions/<int:conviction_id>/",
         register.conviction_edit,
@@ -40,7 +42,9 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/register/time-away/add/", register.absence_add, name="absence-add"),
     path(
-        "cases/<int:pk>/register/time-away/<int:absence_id>/", register.absence_edit, name="absence-edit"
+        "cases/<int:pk>/register/time-away/<int:absence_id>/",
+        register.absence_edit,
+        name="absence-edit",
     ),
     path(
         "notifications/<int:notification_id>/",

@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def reference_data(db):
-    """Forces and Schedule 3 come from data migrations; a transactional test's flush removes them."""
+    """Forces and Schedule 3 come from data migrations; a transactional flush removes them."""
     load_forces(Force)
     load_schedule3(Schedule3Offence)
 

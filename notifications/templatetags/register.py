@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def notification_status(context, clock) -> str:
-    """"overdue", "due_soon", "up_to_date" or "" for a clock (or none), as of today."""
+    """ "overdue", "due_soon", "up_to_date" or "" for a clock (or none), as of today."""
     if not clock or clock.next_due is None:
         return ""
     days = context["request"].user.force.due_soon_days

@@ -27,6 +27,7 @@ from cases.models import (
     CaseEvent,
     Force,
     IdentityDocument,
+    InboxItem,
     MappaLevel,
     Nominal,
     NominalStatus,
@@ -496,12 +497,7 @@ class RegisterSeeder:
         )
         if len(done) == len(people):
             return 0
-        self.stations = [
-            Station.objects.get_or_create(force=self.force, name=name, defaults={"address": town})[
-                0
-            ]
-            for name, town in STATIONS
-        ]
+        self.stations = [self._station(name, town) for name, town in STATIONS]
         self.offences = {o.paragraph: o for o in Schedule3Offence.objects.all()}
         self.desk = User.objects.get(username="desk.reed")
         self.supervisor = User.objects.get(username="sgt.price")
@@ -517,17 +513,25 @@ class RegisterSeeder:
             added += 1
         return added
 
+    def _station(self, name: str, town: str) -> Station:
+        station, _ = Station.objects.get_or_create(
+            force=self.force, name=name, defaults={"address": town}
+        )
+        return station
+
     # Planning ----------------------------------------------------------------------------------
 
     def _special_roles(self, people) -> dict[int, str]:
         """The few people the demo needs whatever the random mix: an under-18 case, someone due
-        soon, someone whose requirements end soon and someone whose requirements have ended."""
+        soon, someone overdue, someone whose requirements end soon and someone whose requirements
+        have ended."""
         active = [p for p in people if p.status == NominalStatus.ACTIVE and not _nfa(p, self.today)]
         roles: dict[int, str] = {}
         if active:
             roles[max(active, key=lambda p: (p.date_of_birth, p.pk)).pk] = "youth"
         adults = [p for p in active if p.pk not in roles and p.age_on(self.today) >= 30]
-        for role, person in zip(["due_soon", "ending_soon", "ended_now"], adults, strict=False):
+        needed = ["due_soon", "ending_soon", "ended_now", "overdue"]
+        for role, person in zip(needed, adults, strict=False):
             roles[person.pk] = role
         return roles
 
@@ -569,8 +573,10 @@ class RegisterSeeder:
             recalled = self.today - timedelta(days=rnd.randrange(20, 400))
             history.away = ("custody", recalled)
             stop = recalled - timedelta(days=1)
-        elif status == NominalStatus.WHEREABOUTS_UNKNOWN or (
-            status in REGISTERED_STATUSES and rnd.random() < 0.08
+        elif (
+            role == "overdue"
+            or status == NominalStatus.WHEREABOUTS_UNKNOWN
+            or (status in REGISTERED_STATUSES and rnd.random() < 0.08)
         ):
             stop = self.today - timedelta(days=rnd.randrange(380, 700))  # missed the last one
         return self._notify(history, nominal, rnd, stop=stop)
@@ -585,7 +591,7 @@ class RegisterSeeder:
             relevant = self.today - timedelta(days=rnd.randrange(700, 3300))
         elif roll < 0.65:
             months = rnd.choice([30, 36, 48, 72, 96])  # 30 months or more: indefinite
-            relevant = self.today - timedelta(days=rnd.randrange(1200, 7300))
+            relevant = self.today - timedelta(days=rnd.randrange(1200, 5800))
         elif roll < 0.90:
             relevant = self._adult(nominal, self.today - timedelta(days=rnd.randrange(150, 1750)))
             return self._non_custodial("other", relevant, rnd)
@@ -731,7 +737,7 @@ class RegisterSeeder:
         if kind == "change":
             data.update(change_types=["home_address"], event_date=event)
             changes, sections = _address_change(nominal, event), frozenset({"home-address"})
-        register.notification_record(
+        made, created = register.notification_record(
             acting_user=self.desk,
             nominal=nominal,
             idempotency_key=uuid.uuid5(KEY_NAMESPACE, f"{nominal.reference}:{index}"),
@@ -739,6 +745,11 @@ class RegisterSeeder:
             apply_changes=changes,
             changed_sections=sections,
         )
+        manager = nominal.offender_manager
+        if created and manager and day < self.today - timedelta(days=30):
+            # The manager read about old changes long ago: only recent ones wait in the inbox.
+            for item in InboxItem.objects.filter(user=manager, key=f"notification:{made.pk}"):
+                services.inbox_mark_done(acting_user=manager, item_id=item.pk)
 
 
 def _homes(nominal):
