@@ -120,6 +120,9 @@ class ForceAdmin(admin.ModelAdmin):
         "further_review_years",
         "review_decision_weeks",
         "ending_notice_days",
+        "reactive_qualifying_years",
+        "reactive_civil_orders_exclude",
+        "arms_review_months",
     )
 
     def get_queryset(self, request):

@@ -3,7 +3,9 @@ here in their AppConfig.ready(); cases itself knows none of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,11 @@ class CaseloadColumn:
     related: str  # what the list must select_related so the column costs no extra query
 
 
+# Called with (event, subject) after every timeline event, in its transaction: how other apps
+# learn that something happened to a case (an address changed, a breach was recorded …).
+CaseEventListener = Callable[[Any, Any], None]
+CASE_EVENT_LISTENERS: list[CaseEventListener] = []
+
 CASE_TABS: list[CaseTab] = []
 CASELOAD_COLUMNS: list[CaseloadColumn] = []
 
@@ -32,3 +39,8 @@ def register_case_tab(slug: str, label: str, url_name: str) -> None:
 def register_caseload_column(heading: str, template: str, related: str) -> None:
     if all(column.heading != heading for column in CASELOAD_COLUMNS):
         CASELOAD_COLUMNS.append(CaseloadColumn(heading, template, related))
+
+
+def listen_to_case_events(listener: CaseEventListener) -> None:
+    if listener not in CASE_EVENT_LISTENERS:
+        CASE_EVENT_LISTENERS.append(listener)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases import audit
 from cases.access import sync_case_permissions, sync_user_groups
+from cases.extensions import CASE_EVENT_LISTENERS
 from cases.models import (
     NOMINAL_DETAIL_FIELDS,
     AuditAction,
@@ -110,9 +111,14 @@ def case_event(
     kind: str,
     summary: str,
     changes: list[dict[str, str]] = (),
+    subject: models.Model | None = None,
 ) -> CaseEvent:
+    """Put an event on the case's timeline and tell the apps listening (see cases.extensions);
+    `subject` is the record it is about, e.g. the address added."""
     event = CaseEvent.objects.create(nominal=nominal, actor=actor, kind=kind, summary=summary[:300])
     FieldChange.objects.bulk_create(FieldChange(event=event, **c) for c in changes)
+    for listener in CASE_EVENT_LISTENERS:
+        listener(event, subject)
     return event
 
 
@@ -268,6 +274,7 @@ def record_save(
         kind=f"{instance._meta.model_name}_{verb}",
         summary=f"{label} {verb}: {instance}",
         changes=changes,
+        subject=instance,
     )
     audit.record(
         actor=acting_user,

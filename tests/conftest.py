@@ -15,6 +15,8 @@ from cases.reference import load_forces
 from notifications import services as register
 from notifications.models import Schedule3Offence, Station
 from notifications.reference import load_schedule3
+from risk.models import ArmsFactor
+from risk.reference import load_arms_factors
 
 PASSWORD = "a-long-test-password-1"
 
@@ -43,6 +45,7 @@ def reference_data(db):
     """Forces and Schedule 3 come from data migrations; a transactional flush removes them."""
     load_forces(Force)
     load_schedule3(Schedule3Offence)
+    load_arms_factors(ArmsFactor)
 
 
 @pytest.fixture

@@ -93,6 +93,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "notifications:frontdesk-notify-check": {**ONLY("front_desk", 404), "other_force_om": 404},
     "notifications:frontdesk-notification-done": {**ONLY("front_desk"), "other_force_om": 404},
     "notifications:register": CASE_READ,
+    # Risk
+    "risk:overview": CASE_READ,
     "notifications:conviction-add": CASE_WRITE,
     "notifications:conviction-edit": CASE_WRITE,
     "notifications:absence-add": CASE_WRITE,

@@ -15,6 +15,7 @@ from cases.models.nominal import (
     OnlineIdentity,
     OtherName,
     PaymentCard,
+    RiskLevel,
     Sex,
     Vehicle,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "OnlineIdentity",
     "OtherName",
     "PaymentCard",
+    "RiskLevel",
     "Role",
     "Sex",
     "Team",

@@ -53,12 +53,22 @@ NOMINAL_DETAIL_FIELDS = [
     "status",
     "mappa_category",
     "mappa_level",
+    "on_licence",
 ]
 
 
 class Sex(models.TextChoices):
     MALE = "male", "Male"
     FEMALE = "female", "Female"
+
+
+class RiskLevel(models.TextChoices):
+    """The overall risk of serious harm (values as risk.rules.RiskLevel); set by the risk app."""
+
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    VERY_HIGH = "very_high", "Very high"
 
 
 class MappaLevel(models.IntegerChoices):
@@ -149,6 +159,14 @@ class Nominal(models.Model):
     mappa_level = models.PositiveSmallIntegerField(
         "MAPPA level", choices=MappaLevel.choices, default=MappaLevel.LEVEL_1
     )
+    on_licence = models.BooleanField(
+        "On licence", default=False, help_text="Released on licence and supervised by probation."
+    )
+    # The current overall risk level, kept by risk.services (its history lives in the risk app).
+    risk_level = models.CharField(
+        max_length=10, choices=RiskLevel.choices, blank=True, editable=False
+    )
+    risk_level_set_on = models.DateField(null=True, blank=True, editable=False)
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="nominals"
     )
@@ -190,6 +208,7 @@ class Nominal(models.Model):
             models.Index(fields=["force", "date_of_birth"], name="nominal_force_dob"),
             models.Index(fields=["offender_manager", "status"], name="nominal_om_status"),
             models.Index(fields=["team", "status"], name="nominal_team_status"),
+            models.Index(fields=["force", "risk_level", "status"], name="nominal_force_risk"),
         ]
 
     def __str__(self) -> str:

@@ -72,6 +72,19 @@ class Force(models.Model):
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
     )
+    reactive_qualifying_years = models.PositiveSmallIntegerField(
+        "Years at low risk before reactive management",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    reactive_civil_orders_exclude = models.BooleanField(
+        "A civil order in force rules out reactive management", default=True
+    )
+    arms_review_months = models.PositiveSmallIntegerField(
+        "ARMS review interval (months)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
     ending_notice_days = models.PositiveSmallIntegerField(
         "Tell the offender manager this many days before the requirements end",
         default=30,

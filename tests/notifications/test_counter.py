@@ -91,8 +91,10 @@ def test_annual_notification_with_a_change_of_address(client, front_desk, convic
     home = next(s for s in notification.details if s["slug"] == "home-address")
     assert home["changed"] and "4 Station Road" in home["items"][0]["value"]
     # The offender manager is told.
-    item = InboxItem.objects.get(user=nominal.offender_manager)
+    item = InboxItem.objects.get(user=nominal.offender_manager, kind="notification")
     assert "Periodic notification" in item.title and "4 Station Road" in item.detail
+    # A change of address calls for an ARMS review.
+    assert InboxItem.objects.get(user=nominal.offender_manager, kind="arms_review")
     # The done page offers the acknowledgement and shows the next due date.
     page = client.get(done.url)
     assert "Print the acknowledgement" in page.content.decode()
