@@ -25,6 +25,7 @@ from notifications.serializers import (
     ConvictionInputSerializer,
     ConvictionOutputSerializer,
     ErrorSerializer,
+    FrontDeskClockSerializer,
     NotificationInputSerializer,
     NotificationOutputSerializer,
 )
@@ -316,12 +317,17 @@ class NominalClock(generics.GenericAPIView):
         "with its status worked out today against the force's due-soon warning. Readers of "
         "the case, and front desk staff of the person's force.",
         responses={200: ClockOutputSerializer, **ERRORS},
+        # The front desk's answer leaves out requirement_why and the review dates.
     )
     def get(self, request, pk):
         nominal = register_case(request.user, pk, front_desk=True)
         clock = Clock.objects.filter(nominal=nominal).first() or services.clock_refresh(nominal)
         _audit_view(request, obj=nominal, description="API: notification clock")
-        return Response(self.get_serializer(clock_body(clock, nominal)).data)
+        case_reader = request.user.has_role(*CASE_ROLES) and (
+            Nominal.objects.visible_to(request.user).filter(pk=nominal.pk).exists()
+        )
+        serializer = ClockOutputSerializer if case_reader else FrontDeskClockSerializer
+        return Response(serializer(clock_body(clock, nominal)).data)
 
 
 def clock_body(clock: Clock, nominal: Nominal) -> dict:

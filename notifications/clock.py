@@ -67,8 +67,10 @@ class PersonClock:
 
 
 def _discharged(registration: Registration, discharged_on: date | None) -> Registration:
-    # s.91C: a discharged indefinite requirement ends on the day the notice is received.
-    if discharged_on is None or not registration.period.indefinite:
+    # s.91C: a discharged indefinite requirement ends on the day the notice is received; a
+    # conviction after the discharge brings its own requirement.
+    period = registration.period
+    if discharged_on is None or not period.indefinite or period.start >= discharged_on:
         return registration
     start = registration.period.start
     last = max(start, discharged_on - timedelta(days=1))
@@ -88,12 +90,24 @@ def _requirement(registrations: list[Registration], extra: Iterable[rules.Notifi
     return rules.overall_requirement(periods)
 
 
-def _closed_spans(absences: Iterable[Span], on: date) -> list[tuple[date, date]]:
-    return [(first, last or on) for first, last in absences]
-
-
 def _ongoing(absences: Iterable[Span]) -> tuple[date, date | None] | None:
     return next(((first, last) for first, last in absences if last is None), None)
+
+
+def current_run_start(registrations: list[Registration], on: date) -> date:
+    """Where the person's current, unbroken time on the register began: a new requirement after
+    an earlier one ended starts afresh with an initial notification (s.83)."""
+    periods = sorted((r.period for r in registrations), key=lambda p: p.start)
+    run_start, run_end = periods[0].start, periods[0].last_day
+    for period in periods[1:]:
+        if period.start > on:
+            break
+        if run_end is not None and period.start > run_end + timedelta(days=1):
+            run_start = period.start
+            run_end = period.last_day
+        elif run_end is not None:
+            run_end = None if period.last_day is None else max(run_end, period.last_day)
+    return run_start
 
 
 def _periodic(
@@ -105,26 +119,24 @@ def _periodic(
     no_fixed_abode: bool,
     feb29_falls_on_march_1: bool,
 ) -> Deadline:
+    run_start = current_run_start(registrations, on)
+    start = rules.latest_clock_start((d, k) for d, k in notifications if d >= run_start)
     away = _ongoing(absences)
-    start = rules.latest_clock_start(notifications)
+    finished = [(first, last) for first, last in absences if last is not None]
     if start is None:
-        first = min(r.period.start for r in registrations)
         label = "Initial notification"
-        if away:
-            return Deadline(label, None, f"Waits while away since {_fmt(away[0])} (s.83).")
-        due = rules.initial_notification_due(first, absences=_closed_spans(absences, on))
-        why = f"3 days beginning with the relevant date, {_fmt(first)} (s.83)"
+        due = rules.initial_notification_due(run_start, absences=finished)
+        why = f"3 days beginning with the relevant date, {_fmt(run_start)} (s.83)"
+        section = "s.83"
     else:
         label = "Weekly notification" if no_fixed_abode else "Periodic notification"
-        if away:
-            return Deadline(label, None, f"Waits while away since {_fmt(away[0])} (s.85).")
         plain = rules.next_periodic_due(
             start, no_fixed_abode=no_fixed_abode, feb29_falls_on_march_1=feb29_falls_on_march_1
         )
         due = rules.next_periodic_due(
             start,
             no_fixed_abode=no_fixed_abode,
-            absences=_closed_spans(absences, on),
+            absences=finished,
             feb29_falls_on_march_1=feb29_falls_on_march_1,
         )
         interval = "7 days" if no_fixed_abode else "one year"
@@ -135,6 +147,15 @@ def _periodic(
         )
         if due != plain:
             why += f"; moved from {_fmt(plain)} because the person was away then"
+        section = "s.85"
+    # A date already missed before the person went away stays missed; one that falls while
+    # they are away waits for their return.
+    if away and due >= away[0]:
+        return Deadline(
+            label,
+            None,
+            f"Waits while away since {_fmt(away[0])}: due 3 days after return ({section}).",
+        )
     return Deadline(label, due, why[0].upper() + why[1:] + ".")
 
 
@@ -152,8 +173,8 @@ def _review_dates(
     if not indefinite:
         return None, None, ""
     governing = max(indefinite, key=lambda r: r.period.start)
-    released = [last for first, last in custody if first >= governing.period.start and last]
-    if any(first >= governing.period.start and last is None for first, last in custody):
+    released = [last for first, last in custody if last and last >= governing.period.start]
+    if any(last is None for first, last in custody):
         return None, None, "The review date is counted from the first notification after release."
     after = max(released, default=governing.period.start)
     starts = sorted(

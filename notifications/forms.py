@@ -295,3 +295,12 @@ class AbsenceForm(GovForm):
         if first and last and last < first:
             self.add_error("last_day", "The last day must be the same as or after the first day")
         return data
+
+
+class DeadlineCloseForm(GovForm):
+    note = forms.CharField(
+        label="What happened",
+        max_length=300,
+        help_text="For example, moved to the notified address on 10 June, seen on a home visit",
+        error_messages={"required": "Say what happened"},
+    )

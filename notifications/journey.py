@@ -180,8 +180,10 @@ HomeAddressForm = _address_form(
     [(Address.Kind.HOME, "A new home address"), (Address.Kind.NO_FIXED_ABODE, "No fixed abode")],
     started_label="Date they moved",
 )
+# s.84(1)(c), 2.6: the change is the day the stays add up to 7 days within 12 months.
 StayAddressForm = _address_form(
-    [(Address.Kind.OTHER, "Other address")], started_label="First day of the stays"
+    [(Address.Kind.OTHER, "Other address")],
+    started_label="Date the stays there added up to 7 days (in any 12 months)",
 )
 HouseholdForm = _address_form(
     [(Address.Kind.HOUSEHOLD_WITH_CHILD, "Household with a child")],
@@ -403,8 +405,14 @@ def apply_section(*, acting_user, nominal: Nominal, slug: str, built) -> list[di
 
 
 def _advance_change(slug: str, form, when: date) -> dict:
-    typed = ", ".join(
-        str(v) for k, v in form.cleaned_data.items() if v and not isinstance(v, date | bool)
+    # A model form's instance prints itself with account and card numbers masked.
+    instance = getattr(form, "instance", None)
+    typed = (
+        str(instance)
+        if instance is not None
+        else ", ".join(
+            str(v) for v in form.cleaned_data.values() if v and not isinstance(v, date | bool)
+        )
     )
     return {
         "field": f"{CHANGES[slug].slug.replace('-', ' ').capitalize()} (notified in advance)",
@@ -525,3 +533,8 @@ def applier(slug: str, form):
     if isinstance(form, _ClosingForm):
         return _CLOSING_APPLY[slug]
     return APPLY[name]
+
+
+class ConfirmForm(GovForm):
+    fingerprints_taken = forms.BooleanField(label="Fingerprints taken", required=False)
+    photograph_taken = forms.BooleanField(label="Photograph taken", required=False)

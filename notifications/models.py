@@ -358,6 +358,13 @@ class OpenDeadline(models.Model):
     met_by = models.ForeignKey(
         Notification, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Closed by an offender manager without a notification (e.g. the advance-notified move
+    # happened as notified, so no further notification is due).
+    closed_on = models.DateField(null=True, blank=True)
+    closed_note = models.CharField(max_length=300, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -366,6 +373,10 @@ class OpenDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.due:%-d %b %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_by_id is None and self.closed_on is None
 
 
 # --- The clock: stored, indexed, recomputed by services and the nightly sweep ------------------

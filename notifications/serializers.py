@@ -170,7 +170,11 @@ class ConvictionInputSerializer(serializers.Serializer):
         max_length=300, required=False, allow_blank=True, default=""
     )
     threshold_met = serializers.BooleanField(
-        default=True, help_text="Whether the Schedule 3 threshold for the offence is met."
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Whether the Schedule 3 threshold for the offence is met: required when the "
+        "offence has a threshold (never assumed).",
     )
     disposal = _choice(DisposalChoice.choices, "disposal")
     terms = serializers.ListField(
@@ -218,6 +222,16 @@ class ConvictionInputSerializer(serializers.Serializer):
         return offence
 
     def validate(self, attrs):
+        offence = attrs["offence"]
+        if attrs["threshold_met"] is None:
+            if offence.threshold:
+                raise serializers.ValidationError(
+                    {
+                        "threshold_met": "This offence makes a person subject only if its "
+                        f"threshold is met ({offence.threshold}): send threshold_met"
+                    }
+                )
+            attrs["threshold_met"] = True
         disposal = attrs["disposal"]
         custodial = disposal in (DisposalChoice.CUSTODY, DisposalChoice.DTO)
         if custodial and not attrs["terms"] and not attrs["indeterminate_sentence"]:
@@ -422,6 +436,11 @@ class NotificationInputSerializer(serializers.Serializer):
                 "The date of the change is in the future: send in_advance: true for a change "
                 "notified before it happens"
             )
+        elif event <= timezone.localdate() and attrs["in_advance"]:
+            errors["event_date"] = (
+                "A change notified in advance has an expected date after today; for a change "
+                "that has happened, send in_advance: false"
+            )
         return errors
 
     @staticmethod
@@ -450,6 +469,9 @@ class DeadlineSerializer(serializers.Serializer):
 
 
 class ClockOutputSerializer(serializers.Serializer):
+    """The clock for case readers. The front desk gets FrontDeskClockSerializer: no reasons
+    that reveal the sentence, no review dates."""
+
     nominal = serializers.IntegerField(source="nominal_id")
     subject = serializers.BooleanField(help_text="Subject to the notification requirements today.")
     indefinite = serializers.BooleanField()
@@ -480,3 +502,10 @@ class ErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(
         help_text="Lists of messages by the name of the field (or header) they are about.",
     )
+
+
+class FrontDeskClockSerializer(ClockOutputSerializer):
+    requirement_why = None
+    review_statutory_date = None
+    review_policy_date = None
+    review_why = None

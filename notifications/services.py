@@ -153,12 +153,22 @@ def absence_save(
     absence.save()
     released = absence.last_day and (creating or was_open)
     if released and absence.kind in (AbsenceKind.CUSTODY, AbsenceKind.HOSPITAL):
-        due = rules.three_day_deadline(absence.last_day)
+        # A release recorded after the event may already have been notified.
+        after = (
+            Notification.objects.filter(
+                nominal=nominal,
+                type__in=["initial", "periodic", "change"],
+                taken_at__date__gte=absence.last_day,
+            )
+            .order_by("taken_at")
+            .first()
+        )
         OpenDeadline.objects.create(
             nominal=nominal,
             kind="release",
-            due=due,
+            due=rules.three_day_deadline(absence.last_day),
             why=f"3 days beginning with release on {_fmt(absence.last_day)} (s.84(1)(d)).",
+            met_by=after,
         )
     case_event(
         nominal=nominal,
@@ -203,7 +213,7 @@ def compute_clock(nominal: Nominal, *, on: date) -> PersonClock:
     open_deadlines = [
         Deadline(d.get_kind_display(), d.due, d.why)
         for d in nominal.open_deadlines.all()
-        if d.met_by_id is None
+        if d.is_open
     ]
     discharges = [
         r.requirements_end_on
@@ -293,9 +303,7 @@ def clock_refresh(nominal: Nominal, *, on: date | None = None) -> Clock:
 
 def notification_deadline(notification: Notification, clock: Clock | None) -> date | None:
     """When the law required this notification (for "on time" and the failure date)."""
-    if notification.type == "initial":
-        return clock.next_due if clock else None
-    if notification.type == "periodic":
+    if notification.type in ("initial", "periodic"):
         return clock.next_periodic_due if clock else None
     if notification.type == "change" and notification.event_date and not notification.in_advance:
         return rules.three_day_deadline(notification.event_date)
@@ -342,7 +350,10 @@ def _meets(deadline: OpenDeadline, notification: Notification) -> bool:
     if deadline.kind == "travel_return":
         return notification.type == "travel_return"
     if deadline.kind == "non_occurrence":
-        return notification.type in ("non_occurrence", "change")
+        if notification.type == "non_occurrence":
+            return True
+        notified = set(deadline.source.change_types) if deadline.source else set()
+        return notification.type == "change" and bool(notified & set(notification.change_types))
     if deadline.kind == "release":
         return notification.type in ("change", "periodic", "initial")
     return notification.type == "change"
@@ -374,6 +385,7 @@ def notification_record(
     if existing is not None:
         return existing, False
     changes = apply_changes(locked) if apply_changes else []
+    locked.refresh_from_db()  # the changes went through the case services: snapshot them
     notification = Notification(
         nominal=locked, taken_by=acting_user, idempotency_key=idempotency_key, **data
     )
@@ -383,7 +395,10 @@ def notification_record(
     notification.deadline = notification_deadline(notification, clock)
     notification.full_clean(exclude=["verification_code", "idempotency_key"])
     notification.save()
-    for deadline in OpenDeadline.objects.filter(nominal=locked, met_by__isnull=True):
+    open_deadlines = OpenDeadline.objects.filter(
+        nominal=locked, met_by__isnull=True, closed_on__isnull=True
+    ).select_related("source")
+    for deadline in open_deadlines:
         if _meets(deadline, notification):
             deadline.met_by = notification
             deadline.save(update_fields=["met_by"])
@@ -418,3 +433,35 @@ def notification_record(
         )
     clock_refresh(locked)
     return notification, True
+
+
+@transaction.atomic
+def deadline_close(*, acting_user: User, deadline: OpenDeadline, note: str) -> bool:
+    """Close an open deadline that no notification will meet (the advance-notified change
+    happened as notified). Returns False when it was already closed or met."""
+    deadline = OpenDeadline.objects.select_for_update().get(pk=deadline.pk)
+    if not deadline.is_open:
+        return False
+    deadline.closed_on = timezone.localdate()
+    deadline.closed_note = note[:300]
+    deadline.closed_by = acting_user
+    deadline.save(update_fields=["closed_on", "closed_note", "closed_by"])
+    summary = f"Deadline closed: {deadline.get_kind_display().lower()} by {_fmt(deadline.due)}"
+    change = {"field": "Deadline", "old": str(deadline), "new": f"Closed: {note}"[:300]}
+    case_event(
+        nominal=deadline.nominal,
+        actor=acting_user,
+        kind="deadline_closed",
+        summary=summary,
+        changes=[change],
+    )
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CHANGE,
+        obj=deadline,
+        nominal_id=deadline.nominal_id,
+        description=summary,
+        changes=[change],
+    )
+    clock_refresh(deadline.nominal)
+    return True

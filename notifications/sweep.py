@@ -37,7 +37,6 @@ from notifications.models import (
     IndefiniteReview,
     Notification,
     OpenDeadline,
-    ReviewOutcome,
 )
 from notifications.services import CLOCK_FIELDS, CLOCK_PREFETCH, clock_values, compute_clock
 
@@ -104,7 +103,6 @@ def sweep_register(on: date | None = None, batch_size: int = 1000) -> SweepResul
         if not held:
             log.info("Register sweep skipped: another sweep holds the lock")
             return SweepResult(on=on, ran=False)
-        discharged = _discharged_on(on)
         checked = changed = added = 0
         last_pk = 0
         while True:
@@ -112,12 +110,12 @@ def sweep_register(on: date | None = None, batch_size: int = 1000) -> SweepResul
                 batch = _batch(last_pk, batch_size)
                 if not batch:
                     break
-                counts = _sweep_batch(batch, on=on, discharged=discharged)
+                counts = _sweep_batch(batch, on=on)
             last_pk = batch[-1].pk
             checked += len(batch)
             changed += counts[0]
             added += counts[1]
-        ended, told = _end_requirements(on, discharged, batch_size)
+        ended, told = _end_requirements(on, batch_size)
         return SweepResult(
             on=on,
             ran=True,
@@ -145,9 +143,10 @@ _LEAN = {
     ),
     "absences": Absence.objects.only("nominal_id", "kind", "first_day", "last_day"),
     "notifications": Notification.objects.only("nominal_id", "taken_at", "type"),
-    "open_deadlines": OpenDeadline.objects.filter(met_by__isnull=True).only(
-        "nominal_id", "kind", "due", "why", "met_by_id"
+    "open_deadlines": OpenDeadline.objects.filter(met_by__isnull=True, closed_on__isnull=True).only(
+        "nominal_id", "kind", "due", "why", "met_by_id", "closed_on"
     ),
+    "reviews": IndefiniteReview.objects.only("nominal_id", "outcome", "requirements_end_on"),
     "addresses": Address.objects.only("nominal_id", "kind", "from_date", "to_date"),
 }
 
@@ -200,7 +199,7 @@ def _differs(clock: Clock, values: dict) -> bool:
     return any(getattr(clock, name) != values[name] for name in CLOCK_FIELDS)
 
 
-def _sweep_batch(batch: list[Nominal], *, on: date, discharged: dict[int, date]) -> tuple[int, int]:
+def _sweep_batch(batch: list[Nominal], *, on: date) -> tuple[int, int]:
     computed = {n.pk: compute_clock(n, on=on) for n in batch}
     stale, missing = [], []
     for nominal in batch:
@@ -215,12 +214,7 @@ def _sweep_batch(batch: list[Nominal], *, on: date, discharged: dict[int, date])
     if missing:
         # A service may create the row meanwhile; its value is as fresh as ours, so keep it.
         Clock.objects.bulk_create(missing, ignore_conflicts=True)
-    wanted = [
-        item
-        for nominal in batch
-        if nominal.pk not in discharged
-        for item in _inbox_items(nominal, computed[nominal.pk], on)
-    ]
+    wanted = [item for nominal in batch for item in _inbox_items(nominal, computed[nominal.pk], on)]
     return changed + len(missing), _inbox_add_all(wanted)
 
 
@@ -356,21 +350,9 @@ def _inbox_add_all(items: list[InboxItem]) -> int:
 # --- End of requirements (s.82; s.91C for a discharge on review) --------------------------------
 
 
-def _discharged_on(on: date) -> dict[int, date]:
-    """Registered people discharged on review whose requirements have ended by `on`."""
-    ended: dict[int, date] = {}
-    rows = IndefiniteReview.objects.filter(
-        outcome=ReviewOutcome.DISCHARGED,
-        requirements_end_on__lte=on,
-        nominal__status__in=REGISTERED_STATUSES,
-    ).values_list("nominal_id", "requirements_end_on")
-    for nominal_id, day in rows:
-        ended[nominal_id] = min(day, ended.get(nominal_id, day))
-    return ended
-
-
 def _finished(on: date) -> dict[int, date]:
-    # s.82: subject until the last day of the period; the stored clocks are fresh by now.
+    # s.82: subject until the last day of the period (s.91C: a discharge on review ends it, and
+    # the clock knows); the stored clocks are fresh by now.
     return dict(
         Nominal.objects.registered()
         .filter(
@@ -390,9 +372,9 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 CLOSE_CHUNK = 100
 
 
-def _end_requirements(on: date, discharged: dict[int, date], batch_size: int) -> tuple[int, int]:
+def _end_requirements(on: date, batch_size: int) -> tuple[int, int]:
     """Close each case whose requirements have ended: the case is kept, never deleted."""
-    ending = {**_finished(on), **discharged}
+    ending = _finished(on)
     ended = told = 0
     # Small chunks: each closure appends to the audit chain, whose lock every audited request
     # shares until the chunk commits.

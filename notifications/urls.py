@@ -47,6 +47,11 @@ urlpatterns = [
         name="absence-edit",
     ),
     path(
+        "cases/<int:pk>/register/deadlines/<int:deadline_id>/close/",
+        register.deadline_close,
+        name="deadline-close",
+    ),
+    path(
         "notifications/<int:notification_id>/",
         register.notification_detail,
         name="notification-detail",

@@ -100,6 +100,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "notifications:absence-add": CASE_WRITE,
     "notifications:absence-edit": CASE_WRITE,
     "notifications:notification-detail": CASE_READ,
+    "notifications:deadline-close": CASE_WRITE,
     "api:nominal-list": {**API_READ, "om_south": 200, "mappa_chair": 200, "other_force_om": 200},
     "api:nominal-detail": API_READ,
     # The register
@@ -167,6 +168,13 @@ def register_kwargs(name, nominal):
         and name != "notifications:frontdesk-notify-start"
     ):
         return {"pk": nominal.pk, "key": "5d1f0a52-9a8e-4d47-b7a4-2f7d1c3b6e90"}
+    if name == "notifications:deadline-close":
+        from notifications.models import OpenDeadline
+
+        made = OpenDeadline.objects.create(
+            nominal=nominal, kind="non_occurrence", due=date(2026, 6, 15), why="Matrix."
+        )
+        return {"pk": nominal.pk, "deadline_id": made.pk}
     if name == "notifications:absence-edit":
         made = nominal.absences.first() or register.absence_save(
             acting_user=nominal.offender_manager,

@@ -48,9 +48,27 @@ def _state(request, nominal, key) -> dict:
     return state
 
 
+# Journeys hold what the person said, full account numbers included: keep few, not for long.
+JOURNEY_LIMIT = 5
+JOURNEY_HOURS = 2
+
+
 def _save(request, key, state) -> None:
-    _journeys(request)[str(key)] = state
+    journeys = _journeys(request)
+    now = timezone.now().timestamp()
+    state.setdefault("started", now)
+    journeys[str(key)] = state
+    live = sorted(
+        (k for k, v in journeys.items() if now - v.get("started", 0) < JOURNEY_HOURS * 3600),
+        key=lambda k: journeys[k]["started"],
+    )[-JOURNEY_LIMIT:]
+    for stale in set(journeys) - set(live):
+        del journeys[stale]
     request.session.modified = True
+
+
+def _viewed(request, nominal, what: str) -> None:
+    audit.record(actor=request.user, action=AuditAction.VIEW, obj=nominal, description=what)
 
 
 def _posted(state) -> QueryDict:
@@ -141,6 +159,8 @@ def notify_details(request, pk, key):
     state = _state(request, nominal, key)
     if "identity" not in state:
         return redirect("notifications:frontdesk-notify-identity", pk=pk, key=key)
+    if request.method != "POST":
+        _viewed(request, nominal, "Front desk: details to notify")
     if state["type"] in SINGLE_FORMS:
         return _single_form_details(request, nominal, key, state)
     data = (
@@ -214,11 +234,20 @@ def _section_blocks(nominal, state, data) -> tuple[list[dict], list[dict]]:
                         "text": f"{section.title}: enter the new details or what is no longer held",
                     }
                 )
-    changed = [b for b in blocks if b["answer"] == "changed"]
-    if data is not None and state["type"] == NotificationType.CHANGE and not changed and not errors:
-        errors.append(
-            {"href": "#names-status", "text": "Select at least one detail that has changed"}
-        )
+    changed = [b["section"] for b in blocks if b["answer"] == "changed"]
+    if data is not None and state["type"] == NotificationType.CHANGE and not errors:
+        if not changed:
+            errors.append(
+                {"href": "#names-status", "text": "Select at least one detail that has changed"}
+            )
+        elif not any(section.change_type for section in changed):
+            errors.append(
+                {
+                    "href": f"#{changed[0].slug}-status",
+                    "text": "A new National Insurance number on its own is not a change the "
+                    "person must notify: record it as part of a periodic notification",
+                }
+            )
     return blocks, errors
 
 
@@ -251,11 +280,6 @@ def _single_form_details(request, nominal, key, state):
 # --- Step 4: check and submit --------------------------------------------------------------------
 
 
-class ConfirmForm(journey.GovForm):
-    fingerprints_taken = journey.forms.BooleanField(label="Fingerprints taken", required=False)
-    photograph_taken = journey.forms.BooleanField(label="Photograph taken", required=False)
-
-
 @role_required(Role.FRONT_DESK)
 def notify_check(request, pk, key):
     nominal = front_desk_case(request.user, pk)
@@ -268,10 +292,20 @@ def notify_check(request, pk, key):
         return redirect("notifications:frontdesk-notify-details", pk=pk, key=key)
     data = _posted(state)
     plan = _plan(nominal, state, data, request.user)
+    if (
+        plan is None
+        and not Station.objects.filter(
+            pk=state["station"], force=nominal.force, in_use=True
+        ).exists()
+    ):
+        messages.error(request, "That station is no longer in use: choose the station again")
+        return redirect("notifications:frontdesk-notify-start", pk=pk)
     if plan is None:  # the record changed since the details were entered
         messages.error(request, "Some details need checking again")
         return redirect("notifications:frontdesk-notify-details", pk=pk, key=key)
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    form = journey.ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        _viewed(request, nominal, "Front desk: check the notification")
     if request.method == "POST" and form.is_valid():
         notification, _ = notification_record(
             acting_user=request.user,
@@ -302,7 +336,9 @@ def notify_check(request, pk, key):
 def _plan(nominal, state, data, user) -> dict | None:
     """What will be recorded: the notification's fields, the changes and how to make them."""
     kind = state["type"]
-    station = Station.objects.get(pk=state["station"])
+    station = Station.objects.filter(pk=state["station"], force=nominal.force, in_use=True).first()
+    if station is None:
+        return None
     fields = {
         "type": kind,
         "station": station,
@@ -366,13 +402,20 @@ def _plan(nominal, state, data, user) -> dict | None:
 @role_required(Role.FRONT_DESK)
 def notification_done(request, notification_id):
     notification = (
-        Notification.objects.filter(pk=notification_id, taken_by__force=request.user.force_id)
+        Notification.objects.filter(pk=notification_id, nominal__force=request.user.force_id)
         .select_related("station", "taken_by", "nominal")
         .first()
     )
     if notification is None:
         raise Http404("No notification found")
     nominal = front_desk_case(request.user, notification.nominal_id)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        obj=notification,
+        nominal_id=nominal.pk,
+        description="Front desk: notification recorded",
+    )
     clock = Clock.objects.filter(pk=nominal.pk).first()
     today = timezone.localdate()
     return render(

@@ -18,7 +18,7 @@ from cases.access import access_case
 from cases.models import AuditAction, Nominal
 from cases.views.nominal import case_context
 from notifications import services
-from notifications.forms import AbsenceForm, ConvictionForm
+from notifications.forms import AbsenceForm, ConvictionForm, DeadlineCloseForm
 from notifications.models import Absence, Clock, Conviction, Notification, OpenDeadline
 from notifications.rules import ClockStatus, clock_status, first_day_of_failure
 
@@ -63,9 +63,9 @@ def register(request, pk):
             "deadlines": clock_rows(clock, on=today, due_soon_days=nominal.force.due_soon_days),
             "convictions": Conviction.objects.filter(nominal=nominal).select_related("offence"),
             "absences": Absence.objects.filter(nominal=nominal),
-            "met_deadlines": OpenDeadline.objects.filter(nominal=nominal, met_by__isnull=False)[
-                :10
-            ],
+            "closable": OpenDeadline.objects.filter(
+                nominal=nominal, kind="non_occurrence", met_by__isnull=True, closed_on__isnull=True
+            ),
             "notifications": notifications,
             "today": today,
         },
@@ -201,4 +201,25 @@ def notification_detail(request, notification_id):
         request,
         "notifications/notification_detail.html",
         {**case_context(request, nominal, "register"), "notification": notification},
+    )
+
+
+@login_required
+def deadline_close(request, pk, deadline_id):
+    """The offender manager confirms an advance-notified change happened as notified."""
+    nominal = access_case(request.user, pk, write=True)
+    deadline = get_object_or_404(
+        OpenDeadline, pk=deadline_id, nominal=nominal, met_by__isnull=True, closed_on__isnull=True
+    )
+    form = DeadlineCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.deadline_close(
+            acting_user=request.user, deadline=deadline, note=form.cleaned_data["note"]
+        )
+        messages.success(request, "Deadline closed")
+        return redirect("notifications:register", pk=nominal.pk)
+    return render(
+        request,
+        "notifications/deadline_close.html",
+        {**case_context(request, nominal, "register"), "form": form, "deadline": deadline},
     )

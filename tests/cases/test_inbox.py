@@ -49,7 +49,7 @@ def test_inbox_query_count_is_flat(client, om, nominal, django_assert_max_num_qu
     client.force_login(om)
     for n in range(3):
         add(om, nominal, key=f"a{n}")
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(16) as small:
         client.get(reverse("cases:inbox"))
     for n in range(30):
         add(om, nominal, key=f"b{n}")

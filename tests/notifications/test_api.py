@@ -65,6 +65,7 @@ def new_conviction(**overrides):
         "relevant_date": "2021-06-01",
         "court": "Oxford Crown Court",
         "offence": "13",
+        "threshold_met": True,
         "disposal": "custody",
         "terms": [{"start": 0, "length": 18}],
         **overrides,
@@ -721,3 +722,34 @@ def test_form_encoded_bodies_answer_400_not_500(api, conviction, station):
         notifications_url(nominal), bad_notification, HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
     )
     assert response.status_code == 400
+
+
+def test_an_offence_with_a_threshold_needs_the_answer(om, nominal):
+    payload = new_conviction()
+    del payload["threshold_met"]
+    response = client_for(om).post(convictions_url(nominal), payload, format="json")
+    assert response.status_code == 400
+    assert "threshold" in response.json()["errors"]["threshold_met"][0]
+
+
+def test_the_front_desk_clock_leaves_out_the_sentence(front_desk, conviction):
+    body = client_for(front_desk).get(clock_url(conviction.nominal)).json()
+    assert "requirement_why" not in body and "review_why" not in body
+    assert body["next_due"]
+
+
+def test_in_advance_needs_a_future_date(front_desk, conviction, station):
+    response = client_for(front_desk).post(
+        notifications_url(conviction.nominal),
+        new_notification(
+            station,
+            type="change",
+            change_types=["home_address"],
+            event_date="2020-01-01",
+            in_advance=True,
+        ),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="7f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+    )
+    assert response.status_code == 400
+    assert "after today" in response.json()["errors"]["event_date"][0]

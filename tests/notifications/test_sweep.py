@@ -321,7 +321,7 @@ def test_discharged_on_review_closes_the_case_from_the_day_notice_is_received(om
     assert Nominal.objects.get(pk=discharged.pk).status == NominalStatus.NOTIFICATION_ENDED
     assert Nominal.objects.get(pk=later.pk).status == NominalStatus.ACTIVE
     event = CaseEvent.objects.get(nominal=discharged, kind="notification_ended")
-    assert event.summary == "Notification requirements ended on 2 Jun 2025"
+    assert event.summary == "Notification requirements ended on 1 Jun 2025"  # the last day subject
     # Overdue notifications are no longer the manager's concern once discharged.
     assert set(InboxItem.objects.filter(nominal=discharged).values_list("kind", flat=True)) == {
         "requirements_ended"
