@@ -123,6 +123,10 @@ class ForceAdmin(admin.ModelAdmin):
         "reactive_qualifying_years",
         "reactive_civil_orders_exclude",
         "arms_review_months",
+        "visit_months_very_high",
+        "visit_months_high",
+        "visit_months_medium",
+        "visit_months_low",
     )
 
     def get_queryset(self, request):

@@ -53,6 +53,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("notifications.urls")),
     path("", include("risk.urls")),
+    path("", include("visits.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -95,6 +95,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "notifications:register": CASE_READ,
     # Risk
     "risk:overview": CASE_READ,
+    # Visits
+    "visits:case-visits": CASE_READ,
     "notifications:conviction-add": CASE_WRITE,
     "notifications:conviction-edit": CASE_WRITE,
     "notifications:absence-add": CASE_WRITE,

@@ -85,6 +85,27 @@ class Force(models.Model):
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
     )
+    # Domain.md section 5: minimum home-visit intervals by risk level, in months.
+    visit_months_very_high = models.PositiveSmallIntegerField(
+        "Visit at least every … months (very high risk)",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    visit_months_high = models.PositiveSmallIntegerField(
+        "Visit at least every … months (high risk)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    visit_months_medium = models.PositiveSmallIntegerField(
+        "Visit at least every … months (medium risk)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    visit_months_low = models.PositiveSmallIntegerField(
+        "Visit at least every … months (low risk)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
     ending_notice_days = models.PositiveSmallIntegerField(
         "Tell the offender manager this many days before the requirements end",
         default=30,
@@ -96,6 +117,30 @@ class Force(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        order = [
+            self.visit_months_very_high,
+            self.visit_months_high,
+            self.visit_months_medium,
+            self.visit_months_low,
+        ]
+        if any(higher > lower for higher, lower in zip(order, order[1:], strict=False)):
+            raise ValidationError(
+                "Higher risk must be visited at least as often as lower risk: check the visit "
+                "intervals."
+            )
+
+    @property
+    def visit_intervals(self) -> dict[str, int]:
+        return {
+            "very_high": self.visit_months_very_high,
+            "high": self.visit_months_high,
+            "medium": self.visit_months_medium,
+            "low": self.visit_months_low,
+        }
 
 
 class Team(models.Model):
