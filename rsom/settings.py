@@ -128,6 +128,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=0),
         "options": {"expires": 23 * 3600},
     },
+    "refresh-reactive-nightly": {
+        "task": "risk.tasks.refresh_reactive_nightly",
+        "schedule": crontab(hour=3, minute=0),
+        "options": {"expires": 23 * 3600},
+    },
 }
 
 # --- Authentication, sessions, lockout ----------------------------------------------------------
@@ -251,6 +256,19 @@ SPECTACULAR_SETTINGS = {
         "ClockStatusEnum": "notifications.rules.ClockStatus",
         "ReviewStageEnum": "notifications.models.ReviewStage",
         "ReviewOutcomeEnum": "notifications.models.ReviewOutcome",
+        "CaseNoteKindEnum": "risk.models.NoteKind",
+        "ReactiveStageEnum": "risk.models.ReactiveStage",
+        "DenialReasonEnum": "risk.models.DenialReason",
+        "ReactiveDecisionEnum": "risk.services.reactive.Decision",
+        "ReactiveQueueStageEnum": "risk.services.reactive.QueueStage",
+        # ARMS and plans
+        "ArmsStatusEnum": "risk.models.ArmsStatus",
+        "ArmsFactorKindEnum": "risk.models.FactorKind",
+        "EvidenceEnum": "risk.models.Evidence",
+        "PlanHeadingEnum": "risk.models.PlanHeading",
+        "PlanActionStatusEnum": "risk.models.ActionStatus",
+        # Several components now have a "kind": name the conviction's too.
+        "ConvictionKindEnum": "notifications.models.ConvictionKind",
     },
 }
 

@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from cases import api as cases_api
 from notifications import api as register_api
 from notifications import api_reviews as reviews_api
+from risk.api import arms as risk_arms_api
+from risk.api import levels as risk_levels_api
+from risk.api import notes as risk_notes_api
 from rsom import views
 
 api_v1 = (
@@ -40,6 +43,46 @@ api_v1 = (
             "nominals/<int:pk>/reviews/",
             reviews_api.NominalReviews.as_view(),
             name="nominal-reviews",
+        ),
+        # RM2000 and risk levels
+        path(
+            "nominals/<int:pk>/rm2000/",
+            risk_levels_api.Rm2000ListCreate.as_view(),
+            name="rm2000-list",
+        ),
+        path(
+            "rm2000/<int:scoring_id>/",
+            risk_levels_api.Rm2000Detail.as_view(),
+            name="rm2000-detail",
+        ),
+        path(
+            "nominals/<int:pk>/risk-levels/",
+            risk_levels_api.RiskLevelListCreate.as_view(),
+            name="risk-level-list",
+        ),
+        # ARMS and plans
+        path("nominals/<int:pk>/arms/", risk_arms_api.ArmsListCreate.as_view(), name="arms-list"),
+        path("arms/<int:arms_id>/", risk_arms_api.ArmsDetail.as_view(), name="arms-detail"),
+        path("arms/<int:arms_id>/submit/", risk_arms_api.ArmsSubmit.as_view(), name="arms-submit"),
+        path(
+            "arms/<int:arms_id>/sign-off/",
+            risk_arms_api.ArmsSignOff.as_view(),
+            name="arms-sign-off",
+        ),
+        path("arms/<int:arms_id>/return/", risk_arms_api.ArmsReturn.as_view(), name="arms-return"),
+        path("nominals/<int:pk>/plans/", risk_arms_api.PlanListCreate.as_view(), name="plan-list"),
+        # Notes and reactive management
+        path("nominals/<int:pk>/notes/", risk_notes_api.NoteList.as_view(), name="note-list"),
+        path("reactive/", risk_notes_api.ReactiveQueue.as_view(), name="reactive-queue"),
+        path(
+            "nominals/<int:pk>/reactive/propose/",
+            risk_notes_api.ReactivePropose.as_view(),
+            name="reactive-propose",
+        ),
+        path(
+            "nominals/<int:pk>/reactive/decide/",
+            risk_notes_api.ReactiveDecide.as_view(),
+            name="reactive-decide",
         ),
     ],
     "api",

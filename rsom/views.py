@@ -104,6 +104,7 @@ def navigation(request) -> dict:
         items.append(("Inbox", "cases:inbox"))
     if user.has_role(Role.SUPERVISOR):
         items.append(("Indefinite reviews", "notifications:review-queue"))
+        items.append(("Reactive management", "risk:reactive-queue"))
     if user.has_role(Role.MAPPA_CHAIR):
         items.append(("MAPPA cases", "cases:mappa-cases"))
     if user.has_role(Role.OFFENDER_MANAGER, Role.SUPERVISOR, Role.MAPPA_CHAIR):

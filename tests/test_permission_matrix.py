@@ -59,6 +59,7 @@ def ONLY(persona, code=200):
 EVERYONE = {p: 200 for p in PERSONAS}
 API_READ = {**CASE_READ, "front_desk": 403, "administrator": 403, "anonymous": 401}
 API_ANY_USER = {**{p: 200 for p in PERSONAS}, "anonymous": 401}
+API_POST_ONLY = {**{p: 405 for p in PERSONAS}, "anonymous": 401}
 
 EXPECTED: dict[str, dict[str, int | str]] = {
     "home": {**{p: 302 for p in PERSONAS}},
@@ -97,6 +98,42 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "risk:overview": CASE_READ,
     # Visits
     "visits:case-visits": CASE_READ,
+    # RM2000 and the risk level
+    "risk:rm2000-list": CASE_READ,
+    "risk:rm2000-add": CASE_WRITE,
+    "risk:rm2000-detail": CASE_READ,
+    "risk:level-set": CASE_WRITE,
+    "risk:level-list": CASE_READ,
+    "api:rm2000-list": API_READ,
+    "api:rm2000-detail": API_READ,
+    "api:risk-level-list": API_READ,
+    # ARMS and the risk management plan: supervisors sign off; POST-only URLs answer GET with 405.
+    "risk:arms-list": CASE_READ,
+    "risk:arms-start": CASE_WRITE,
+    "risk:arms-detail": CASE_READ,
+    "risk:arms-edit": CASE_WRITE,
+    "risk:arms-decide": {**ONLY("supervisor"), "other_force_om": 404},
+    "risk:plan-detail": CASE_READ,
+    "risk:plan-review": CASE_WRITE,
+    "risk:plan-version": CASE_READ,
+    "risk:plan-action-status": {p: 405 for p in PERSONAS},
+    "api:arms-list": API_READ,
+    "api:arms-detail": API_READ,
+    "api:arms-submit": {**API_POST_ONLY, "front_desk": 403, "administrator": 403},
+    "api:arms-sign-off": {**ONLY("supervisor", 405), "other_force_om": 405, "anonymous": 401},
+    "api:arms-return": {**ONLY("supervisor", 405), "other_force_om": 405, "anonymous": 401},
+    "api:plan-list": API_READ,
+    # Notes and reactive management: supervisors work the queue and decide; POST-only API URLs
+    # answer GET with 405 to the roles they serve.
+    "risk:note-list": CASE_READ,
+    "risk:note-add": CASE_WRITE,
+    "risk:reactive-queue": {**ONLY("supervisor"), "other_force_om": 200},
+    "risk:reactive-propose": CASE_WRITE,
+    "risk:reactive-decide": {**ONLY("supervisor"), "other_force_om": 404},
+    "api:note-list": API_READ,
+    "api:reactive-queue": {**ONLY("supervisor"), "other_force_om": 200, "anonymous": 401},
+    "api:reactive-propose": {**API_POST_ONLY, "front_desk": 403, "administrator": 403},
+    "api:reactive-decide": {**ONLY("supervisor", 405), "other_force_om": 405, "anonymous": 401},
     "notifications:conviction-add": CASE_WRITE,
     "notifications:conviction-edit": CASE_WRITE,
     "notifications:absence-add": CASE_WRITE,
@@ -217,8 +254,73 @@ def review_kwargs(name, nominal):
     return {"review_id": review.pk}
 
 
+def levels_kwargs(name, nominal):
+    """An RM2000/S scoring on the case, for its detail URLs."""
+    from datetime import date
+
+    from risk.services.rm2000 import rm2000_score
+
+    if name not in ("risk:rm2000-detail", "api:rm2000-detail"):
+        return None
+    scoring, _ = rm2000_score(
+        acting_user=nominal.offender_manager,
+        nominal=nominal,
+        data={
+            "commencement_date": date(2024, 1, 10),
+            "sexual_appearances": 1,
+            "criminal_appearances": 1,
+            "male_victim": False,
+            "stranger_victim": False,
+            "single": False,
+            "non_contact": False,
+        },
+    )
+    if name == "api:rm2000-detail":
+        return {"scoring_id": scoring.pk}
+    return {"pk": nominal.pk, "scoring_id": scoring.pk}
+
+
+def arms_kwargs(name, nominal):
+    """An ARMS assessment (a draft to edit, a submitted one to sign off) and a plan."""
+    from risk.services import arms, plans
+
+    om = nominal.offender_manager
+    if name in ("risk:plan-version", "risk:plan-action-status"):
+        plan, _ = plans.plan_review(
+            acting_user=om,
+            nominal=nominal,
+            based_on=None,
+            contingency="Recall if contact with children",
+            actions=[{"heading": "supervision", "action": "Home visit", "owner": "OM"}],
+        )
+        if name == "risk:plan-version":
+            return {"pk": nominal.pk, "version": plan.version}
+        return {"pk": nominal.pk, "action_id": plan.actions.get().pk}
+    if not (name.startswith("risk:arms-") or name.startswith("api:arms-")):
+        return None
+    if name in ("risk:arms-list", "risk:arms-start", "api:arms-list"):
+        return None
+    assessment, _ = arms.arms_start(acting_user=om, nominal=nominal)
+    if name == "risk:arms-decide" and assessment.status == "draft":
+        arms.arms_save(
+            acting_user=om,
+            assessment=assessment,
+            ratings={f.code: ("some", "") for f in arms.factors_in_use()},
+            formulation="F",
+            priorities="P",
+        )
+        arms.arms_submit(acting_user=om, assessment=assessment)
+    if name.startswith("api:"):
+        return {"arms_id": assessment.pk}
+    return {"pk": nominal.pk, "arms_id": assessment.pk}
+
+
 def url_for(name, nominal):
+    if (assessed := arms_kwargs(name, nominal)) is not None:
+        return reverse(name, kwargs=assessed)
     address = nominal.addresses.first()
+    if (scored := levels_kwargs(name, nominal)) is not None:
+        return reverse(name, kwargs=scored)
     if (register := register_kwargs(name, nominal)) is not None:
         return reverse(name, kwargs=register)
     if name == "cases:inbox-done":

@@ -1,0 +1,345 @@
+"""The nightly reactive-management refresh (domain.md section 5): recompute every case's
+eligibility in bulk and keep the queue in step with it.
+
+- An eligible case not yet in the queue joins it (its offender manager is told).
+- A case waiting in the queue (eligible or proposed) that is no longer eligible drops back, with
+  the criteria it now fails kept on its row and the timeline (and the proposer told).
+- A snooze that has ended puts the case back where it was.
+- A case under reactive management whose status was changed by hand is recorded as returned.
+
+Safe to run twice or at once: one refresh at a time holds an advisory lock, a row is written only
+when what it records has changed (a second run writes nothing), each batch commits on its own,
+and rows are locked and compared before they are written, so a decision made meanwhile wins."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import audit
+from cases.models import AuditAction, CaseEvent, InboxItem, Nominal, NominalStatus
+from risk.models import ReactiveCase, ReactiveStage
+from risk.services.reactive import (
+    UNDER_REACTIVE,
+    WAITING,
+    Assessment,
+    assess,
+    signature,
+    with_reactive_facts,
+)
+
+log = logging.getLogger(__name__)
+
+# One refresh at a time across every worker (the audit chain uses 7_340_001, the register
+# sweep 7_340_002).
+REACTIVE_LOCK = 7_340_041
+
+# Every column the refresh may change: one bulk update writes them all for the rows it changes.
+_FIELDS = [
+    "stage",
+    "eligible",
+    "criteria",
+    "checked_on",
+    "proposed_by",
+    "proposed_at",
+    "snoozed_until",
+]
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    on: date
+    ran: bool  # False when another refresh held the lock and this one did nothing
+    checked: int = 0
+    joined: int = 0  # newly eligible
+    dropped: int = 0  # no longer eligible, back out of the queue
+    unsnoozed: int = 0
+    returned: int = 0  # status changed by hand while under reactive management
+    updated: int = 0  # every row written, including criteria that changed without a move
+
+    @property
+    def writes(self) -> int:
+        return self.updated
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "on": self.on.isoformat()}
+
+    def __str__(self) -> str:
+        day = self.on.strftime("%-d %b %Y")
+        if not self.ran:
+            return f"Reactive refresh for {day} not run: another refresh is in progress."
+        return (
+            f"Reactive refresh for {day}: {self.checked} cases checked, {self.joined} newly "
+            f"eligible, {self.dropped} no longer eligible, {self.unsnoozed} snoozes ended, "
+            f"{self.returned} recorded as returned, {self.updated} rows written."
+        )
+
+
+@contextmanager
+def _refresh_lock() -> Iterator[bool]:
+    # A session lock, not a transaction one: it must outlive each batch's commit.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REACTIVE_LOCK])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [REACTIVE_LOCK])
+            except DatabaseError:
+                # A broken connection has already released its session locks.
+                log.warning("Could not release the reactive refresh lock", exc_info=True)
+
+
+def refresh_reactive(on: date | None = None, batch_size: int = 1000) -> RefreshResult:
+    """Recompute reactive-management eligibility for every case as on `on` (default today)."""
+    on = on or timezone.localdate()
+    if batch_size < 1:
+        raise ValueError("The batch size must be at least 1.")
+    with _refresh_lock() as held:
+        if not held:
+            log.info("Reactive refresh skipped: another refresh holds the lock")
+            return RefreshResult(on=on, ran=False)
+        totals = _Totals()
+        last_pk = 0
+        while True:
+            with transaction.atomic():
+                batch = _batch(last_pk, batch_size, on)
+                if not batch:
+                    break
+                _refresh_batch(batch, on, totals)
+            last_pk = batch[-1].pk
+            totals.checked += len(batch)
+        return RefreshResult(on=on, ran=True, **asdict(totals))
+
+
+@dataclass
+class _Totals:
+    checked: int = 0
+    joined: int = 0
+    dropped: int = 0
+    unsnoozed: int = 0
+    returned: int = 0
+    updated: int = 0
+
+
+def _batch(last_pk: int, batch_size: int, on: date) -> list[Nominal]:
+    # Only cases that can be eligible or are in the queue; a keyset page stays fast throughout.
+    candidates = Nominal.objects.filter(
+        Q(status__in=[NominalStatus.ACTIVE, NominalStatus.REACTIVE]) | Q(reactive__isnull=False),
+        pk__gt=last_pk,
+    ).select_related("force", "reactive")
+    return list(with_reactive_facts(candidates, on).order_by("pk")[:batch_size])
+
+
+@dataclass
+class _Move:
+    """What the refresh does to one case: its row's new values, and what to say about it."""
+
+    nominal: Nominal
+    values: dict
+    tally: str = "updated"
+    summary: str = ""  # for the timeline; empty when only the recorded criteria changed
+    tell: list[tuple[int | None, str, str]] = field(default_factory=list)  # (user, title, key)
+
+
+def _stored(nominal: Nominal) -> ReactiveCase | None:
+    try:
+        return nominal.reactive
+    except ReactiveCase.DoesNotExist:
+        return None
+
+
+def _facts(case: ReactiveCase | None, assessment: Assessment, on: date) -> dict:
+    same = (
+        case is not None
+        and case.eligible == assessment.eligible
+        and signature(case.criteria) == signature(assessment.criteria)
+    )
+    if same:
+        return {}
+    return {
+        "eligible": assessment.eligible,
+        "criteria": list(assessment.criteria),
+        "checked_on": on,
+    }
+
+
+def _why_not(assessment: Assessment) -> str:
+    return " ".join(assessment.unmet)
+
+
+def _move(nominal: Nominal, on: date) -> _Move | None:
+    """The pure decision: what should change for this case tonight, or None."""
+    case = _stored(nominal)
+    assessment = assess(nominal, on=on)
+    facts = _facts(case, assessment, on)
+    om = nominal.offender_manager_id
+    if case is None:
+        if nominal.status == NominalStatus.REACTIVE:
+            return _Move(
+                nominal,
+                {**facts, "stage": ReactiveStage.APPROVED},
+                "joined",
+                "Under reactive management (recorded by the nightly refresh)",
+            )
+        if not assessment.eligible:
+            return None
+        return _Move(
+            nominal,
+            {**facts, "stage": ReactiveStage.ELIGIBLE},
+            "joined",
+            "Eligible for reactive management",
+            [(om, "eligible for reactive management", f"reactive-eligible:{nominal.pk}:{on}")],
+        )
+    if (
+        case.stage in WAITING
+        and not assessment.eligible
+        and (case.eligible or case.stage == ReactiveStage.PROPOSED)
+    ):
+        title, key = (
+            "no longer eligible for reactive management",
+            f"reactive-dropped:{nominal.pk}:{on}",
+        )
+        return _Move(
+            nominal,
+            {**facts, "stage": ReactiveStage.ELIGIBLE, "proposed_by": None, "proposed_at": None},
+            "dropped",
+            f"No longer eligible for reactive management: {_why_not(assessment)}",
+            [(case.proposed_by_id, title, key)] if case.proposed_by_id else [],
+        )
+    if case.stage == ReactiveStage.ELIGIBLE and assessment.eligible and not case.eligible:
+        return _Move(
+            nominal,
+            facts,
+            "joined",
+            "Eligible for reactive management",
+            [(om, "eligible for reactive management", f"reactive-eligible:{nominal.pk}:{on}")],
+        )
+    if case.stage == ReactiveStage.SNOOZED and case.snoozed_until and case.snoozed_until <= on:
+        return _unsnooze(nominal, case, assessment, facts, on)
+    if case.stage in UNDER_REACTIVE and nominal.status != NominalStatus.REACTIVE:
+        status = nominal.get_status_display().lower()
+        return _Move(
+            nominal,
+            {**facts, "stage": ReactiveStage.RETURNED},
+            "returned",
+            f"Status changed to {status}: recorded as returned to active management",
+        )
+    return _Move(nominal, facts) if facts else None
+
+
+def _unsnooze(
+    nominal: Nominal, case: ReactiveCase, assessment: Assessment, facts: dict, on: date
+) -> _Move:
+    proposed = case.proposed_at is not None and assessment.eligible
+    values = {
+        **facts,
+        "stage": ReactiveStage.PROPOSED if proposed else ReactiveStage.ELIGIBLE,
+        "snoozed_until": None,
+    }
+    if not proposed:
+        values.update(proposed_by=None, proposed_at=None)
+    summary = "Snooze ended: back in the reactive-management queue"
+    if not assessment.eligible:
+        summary = (
+            f"Snooze ended; no longer eligible for reactive management: {_why_not(assessment)}"
+        )
+    key = f"reactive-unsnoozed:{nominal.pk}:{on}"
+    return _Move(
+        nominal,
+        values,
+        "unsnoozed",
+        summary,
+        [(case.decided_by_id, "decide on reactive management", key)] if case.decided_by_id else [],
+    )
+
+
+def _refresh_batch(batch: list[Nominal], on: date, totals: _Totals) -> None:
+    moves = [m for m in (_move(n, on) for n in batch) if m is not None]
+    if not moves:
+        return
+    existing = {m.nominal.pk: m for m in moves if _stored(m.nominal) is not None}
+    # Rows a decision changed since the batch was read are left for the next run.
+    locked = dict(
+        ReactiveCase.objects.select_for_update()
+        .filter(pk__in=list(existing))
+        .values_list("pk", "stage")
+    )
+    done = [
+        m
+        for m in moves
+        if m.nominal.pk not in existing or locked.get(m.nominal.pk) == m.nominal.reactive.stage
+    ]
+    _write_rows(done)
+    _write_trail(done, on)
+    for move in done:
+        setattr(totals, move.tally, getattr(totals, move.tally) + 1)
+        if move.tally != "updated":
+            totals.updated += 1
+
+
+def _write_rows(moves: list[_Move]) -> None:
+    changed, new = [], []
+    for move in moves:
+        case = _stored(move.nominal)
+        if case is None:
+            new.append(ReactiveCase(nominal=move.nominal, **move.values))
+            continue
+        for name, value in move.values.items():
+            setattr(case, name, value)
+        changed.append(case)
+    if changed:
+        ReactiveCase.objects.bulk_update(changed, _FIELDS)
+    if new:
+        # A proposal may create the row meanwhile; it is fresher than ours, so keep it.
+        ReactiveCase.objects.bulk_create(new, ignore_conflicts=True)
+
+
+def _write_trail(moves: list[_Move], on: date) -> None:
+    """The timeline, the inboxes and one audit event for the batch: a few statements, however
+    many cases moved. The timeline rows are written directly: these kinds are not triggers, so
+    the case-event listeners have nothing to hear."""
+    told = [m for m in moves if m.summary]
+    if not told:
+        return
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            nominal_id=m.nominal.pk, actor=None, kind="reactive_refreshed", summary=m.summary[:300]
+        )
+        for m in told
+    )
+    InboxItem.objects.bulk_create(
+        [
+            InboxItem(
+                user_id=user,
+                nominal_id=m.nominal.pk,
+                kind="reactive_refresh",
+                title=f"{m.nominal.display_name}: {title}"[:200],
+                detail=m.summary,
+                due=on,
+                link=reverse("risk:overview", args=[m.nominal.pk]),
+                key=key[:200],
+            )
+            for m in told
+            for user, title, key in m.tell
+            if user
+        ],
+        ignore_conflicts=True,
+    )
+    audit.record(
+        actor=None,
+        action=AuditAction.CHANGE,
+        description=f"Nightly reactive-management refresh: {len(told)} cases moved",
+        changes=[{"field": m.nominal.reference, "old": "", "new": m.summary[:200]} for m in told],
+    )
