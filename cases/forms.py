@@ -68,6 +68,30 @@ class NominalForm(NominalIdentityForm):
             "photograph": "A JPEG or PNG smaller than 5 MB. It replaces the current photograph.",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Reactive management is entered and left through the supervisor's decision only.
+        current = self.instance.status if self.instance.pk else None
+        self.fields["status"].choices = [
+            (value, label)
+            for value, label in self.fields["status"].choices
+            if value != m.NominalStatus.REACTIVE or current == m.NominalStatus.REACTIVE
+        ]
+        if current == m.NominalStatus.REACTIVE:
+            self.fields["status"].help_text = (
+                "To return the case to active management, use Reactive management."
+            )
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        current = self.instance.status if self.instance.pk else None
+        if current == m.NominalStatus.REACTIVE and status == m.NominalStatus.ACTIVE:
+            raise ValidationError(
+                "Return the case to active management through Reactive management, where a "
+                "supervisor decides"
+            )
+        return status
+
 
 class NominalCreateForm(NominalIdentityForm):
     confirm_not_duplicate = forms.BooleanField(

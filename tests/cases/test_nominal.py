@@ -286,3 +286,9 @@ def test_caseload_filters_by_status(client, om, nominal):
 def test_age_is_computed(nominal):
     assert nominal.age_on(date(2026, 4, 11)) == 45
     assert nominal.age_on(date(2026, 4, 12)) == 46
+
+
+def test_reactive_is_not_offered_on_the_details_form(client, om, nominal):
+    client.force_login(om)
+    form = client.get(reverse("cases:nominal-edit", args=[nominal.pk])).context["form"]
+    assert "reactive" not in [value for value, _ in form.fields["status"].choices]
