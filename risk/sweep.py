@@ -17,7 +17,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
@@ -27,6 +27,7 @@ from django.utils import timezone
 from cases import audit
 from cases.models import AuditAction, CaseEvent, InboxItem, Nominal, NominalStatus
 from risk.models import ReactiveCase, ReactiveStage
+from risk.rules import ReturnTrigger
 from risk.services.reactive import (
     UNDER_REACTIVE,
     WAITING,
@@ -35,6 +36,7 @@ from risk.services.reactive import (
     signature,
     with_reactive_facts,
 )
+from risk.services.triggers import reactive_return_flag
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +66,11 @@ class RefreshResult:
     unsnoozed: int = 0
     returned: int = 0  # status changed by hand while under reactive management
     updated: int = 0  # every row written, including criteria that changed without a move
+    flagged: int = 0  # reactive cases flagged for return because a notification was missed
 
     @property
     def writes(self) -> int:
-        return self.updated
+        return self.updated + self.flagged
 
     def as_dict(self) -> dict:
         return {**asdict(self), "on": self.on.isoformat()}
@@ -120,7 +123,37 @@ def refresh_reactive(on: date | None = None, batch_size: int = 1000) -> RefreshR
                 _refresh_batch(batch, on, totals)
             last_pk = batch[-1].pk
             totals.checked += len(batch)
+        totals.flagged = _flag_missed_notifications(on)
         return RefreshResult(on=on, ran=True, **asdict(totals))
+
+
+def _flag_missed_notifications(on: date) -> int:
+    """Domain.md section 5: a missed notification flags a reactive case for return. Only cases
+    under reactive management whose notification is overdue (the register's stored clock) are
+    read; a case already flagged for that date is not flagged again."""
+    overdue = Nominal.objects.filter(
+        status=NominalStatus.REACTIVE, clock__next_due__lt=on
+    ).select_related("clock", "reactive")
+    flagged = 0
+    for nominal in overdue:
+        failed_on = nominal.clock.next_due + timedelta(days=1)
+        decided = getattr(nominal, "reactive", None)
+        if (
+            decided is not None
+            and decided.stage == ReactiveStage.RETURN_DECLINED
+            and decided.decided_at
+            and timezone.localtime(decided.decided_at).date() >= failed_on
+        ):
+            continue  # the supervisor has already kept it reactive knowing of this failure
+        with transaction.atomic():
+            due = nominal.clock.next_due.strftime("%-d %b %Y")
+            flagged += reactive_return_flag(
+                nominal=nominal,
+                trigger=ReturnTrigger.MISSED_NOTIFICATION,
+                summary=f"Missed notification: {nominal.clock.next_due_label} was due by {due}.",
+                on=failed_on,
+            )
+    return flagged
 
 
 @dataclass
@@ -131,6 +164,7 @@ class _Totals:
     unsnoozed: int = 0
     returned: int = 0
     updated: int = 0
+    flagged: int = 0
 
 
 def _batch(last_pk: int, batch_size: int, on: date) -> list[Nominal]:

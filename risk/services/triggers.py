@@ -16,9 +16,9 @@ from risk.models import ReactiveCase, ReactiveStage, RiskReviewDue
 from risk.rules import ReturnTrigger
 
 # Case-event kinds (from any app) that are triggers, with the reactive return trigger they raise.
+# (A missed notification is found by the nightly reactive refresh, from the register's clock.)
 EVENT_TRIGGERS: dict[str, ReturnTrigger | None] = {
     "breach_recorded": ReturnTrigger.BREACH,
-    "notification_overdue": ReturnTrigger.MISSED_NOTIFICATION,
 }
 
 

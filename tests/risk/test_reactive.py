@@ -927,3 +927,25 @@ def test_api_anonymous_is_refused(nominal):
 
     assert client.get(reverse("api:reactive-queue")).status_code == 401
     assert client.post(reverse("api:reactive-propose", args=[nominal.pk])).status_code == 401
+
+
+def test_a_missed_notification_flags_a_reactive_case_for_return(om, supervisor, conviction):
+    """Domain.md section 5: a missed notification brings a reactive case back for decision."""
+    from cases.models import Nominal, NominalStatus
+    from notifications.models import Clock
+    from risk.models import ReactiveCase, ReactiveStage
+    from risk.sweep import refresh_reactive
+
+    nominal = conviction.nominal
+    Nominal.objects.filter(pk=nominal.pk).update(status=NominalStatus.REACTIVE)
+    ReactiveCase.objects.create(nominal=nominal, stage=ReactiveStage.APPROVED)
+    clock = Clock.objects.get(pk=nominal.pk)
+    assert clock.next_due < timezone.localdate()  # never notified since 2020
+
+    first = refresh_reactive()
+    second = refresh_reactive()
+
+    case = ReactiveCase.objects.get(pk=nominal.pk)
+    assert case.stage == ReactiveStage.RETURN_FLAGGED
+    assert case.return_triggers[0]["trigger"] == "missed_notification"
+    assert first.flagged == 1 and second.flagged == 0
