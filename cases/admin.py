@@ -127,6 +127,8 @@ class ForceAdmin(admin.ModelAdmin):
         "visit_months_high",
         "visit_months_medium",
         "visit_months_low",
+        "mappa_level2_review_weeks",
+        "mappa_level3_review_weeks",
     )
 
     def get_queryset(self, request):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "notifications",
     "risk",
     "visits",
+    "mappa",
 ]
 
 MIDDLEWARE = [

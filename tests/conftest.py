@@ -12,6 +12,8 @@ from PIL import Image
 from cases import services
 from cases.models import Address, Force, Role, User
 from cases.reference import load_forces
+from mappa.models import Agency
+from mappa.reference import load_agencies
 from notifications import services as register
 from notifications.models import Schedule3Offence, Station
 from notifications.reference import load_schedule3
@@ -46,6 +48,7 @@ def reference_data(db):
     load_forces(Force)
     load_schedule3(Schedule3Offence)
     load_arms_factors(ArmsFactor)
+    load_agencies(Agency)
 
 
 @pytest.fixture

@@ -106,6 +106,16 @@ class Force(models.Model):
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(36)],
     )
+    mappa_level2_review_weeks = models.PositiveSmallIntegerField(
+        "MAPPA level 2 review at least every … weeks",
+        default=16,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
+    mappa_level3_review_weeks = models.PositiveSmallIntegerField(
+        "MAPPA level 3 review at least every … weeks",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
     ending_notice_days = models.PositiveSmallIntegerField(
         "Tell the offender manager this many days before the requirements end",
         default=30,

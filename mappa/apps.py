@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MappaConfig(AppConfig):
+    name = "mappa"
+    verbose_name = "MAPPA"
