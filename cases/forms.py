@@ -58,7 +58,8 @@ class NominalForm(NominalIdentityForm):
     photograph_taken_on = GovDateField(label="Date the photograph was taken", required=False)
 
     class Meta(NominalIdentityForm.Meta):
-        fields = m.NOMINAL_DETAIL_FIELDS
+        # MAPPA category and level change on the case's MAPPA tab, with a rationale and history.
+        fields = [f for f in m.NOMINAL_DETAIL_FIELDS if not f.startswith("mappa_")]
         # A plain file input: the current photograph has no public URL to link to.
         widgets = {
             "sex": forms.RadioSelect,

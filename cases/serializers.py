@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cases.models import MappaCategory, MappaLevel, Nominal, NominalStatus, Sex
+from cases.models import Nominal, NominalStatus, Sex
 from cases.validators import (
     normalise_ni_number,
     validate_date_of_birth,
@@ -58,8 +58,7 @@ class NominalInputSerializer(serializers.Serializer):
     sex = _choice(Sex.choices, "sex")
     ni_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     status = _choice(NominalStatus.choices, "status", required=False)
-    mappa_category = _choice(MappaCategory.choices, "MAPPA category", required=False)
-    mappa_level = _choice(MappaLevel.choices, "MAPPA level", required=False)
+    # MAPPA category and level are set through /api/v1/nominals/{id}/mappa-levels/ (with history).
 
     def validate_ni_number(self, value: str) -> str:
         value = normalise_ni_number(value)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "risk",
     "visits",
     "mappa",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

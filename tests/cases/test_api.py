@@ -79,7 +79,6 @@ def test_duplicates_need_confirming(api, nominal):
         (new_person(date_of_birth="not a date"), "date_of_birth"),
         (new_person(sex="unknown"), "sex"),
         (new_person(status="on holiday"), "status"),
-        (new_person(mappa_level=7), "mappa_level"),
         (new_person(ni_number="123"), "ni_number"),
         (new_person(forenames=""), "forenames"),
         (new_person(surname="x" * 300), "surname"),

@@ -1,0 +1,1 @@
+"""Writes for dashboards: capacity settings and reductions, daily snapshots, digests."""
