@@ -30,6 +30,12 @@ CASE_EVENT_LISTENERS: list[CaseEventListener] = []
 CASE_TABS: list[CaseTab] = []
 CASELOAD_COLUMNS: list[CaseloadColumn] = []
 
+# Called with (case, chosen offender manager, today) before an allocation is confirmed: lines
+# with `who`, and `before` and `after` each with `label` and `over` (the dashboards app shows
+# each manager's capacity "from X % to Y %").
+AllocationPreview = Callable[[Any, Any, Any], list[Any]]
+ALLOCATION_PREVIEWS: list[AllocationPreview] = []
+
 
 def register_case_tab(slug: str, label: str, url_name: str) -> None:
     if all(tab.slug != slug for tab in CASE_TABS):
@@ -44,3 +50,8 @@ def register_caseload_column(heading: str, template: str, related: str) -> None:
 def listen_to_case_events(listener: CaseEventListener) -> None:
     if listener not in CASE_EVENT_LISTENERS:
         CASE_EVENT_LISTENERS.append(listener)
+
+
+def register_allocation_preview(preview: AllocationPreview) -> None:
+    if preview not in ALLOCATION_PREVIEWS:
+        ALLOCATION_PREVIEWS.append(preview)

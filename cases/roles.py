@@ -35,6 +35,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.view_station",
         "notifications.add_station",
         "notifications.change_station",
+        "mappa.view_agency",
+        "mappa.add_agency",
+        "mappa.change_agency",
+        "dashboards.view_caseweight",
+        "dashboards.add_caseweight",
+        "dashboards.change_caseweight",
+        "dashboards.view_capacitysettings",
+        "dashboards.change_capacitysettings",
     ],
 }
 

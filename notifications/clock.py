@@ -222,7 +222,11 @@ def person_clock(
     registrations = [_discharged(r, discharged_on) for r in registrations]
     notifications = [(day, str(kind)) for day, kind in notifications]
     absences = list(absences)
+    extra_periods = list(extra_periods)
     overall = _requirement(registrations, extra_periods)
+    # An order keeps the person on the register (s.103G): its period joins the run the periodic
+    # clock counts from, but only convictions are reviewed (s.91A).
+    on_register = registrations + [Registration(p, False) for p in extra_periods]
     if overall is None:
         return PersonClock(
             False, False, None, "No registrable conviction, caution or finding.", None
@@ -245,11 +249,11 @@ def person_clock(
         "review_policy_date": policy,
         "review_why": review_why,
     }
-    if not subject or not registrations:
+    if not subject or not on_register:
         return PersonClock(next_periodic_due=None, **common)
     periodic = _periodic(
         notifications,
-        registrations,
+        on_register,
         absences,
         on=on,
         no_fixed_abode=no_fixed_abode,

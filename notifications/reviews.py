@@ -24,6 +24,7 @@ from cases.models import AuditAction, Nominal, User
 from cases.services import case_event, inbox_add
 from notifications import rules
 from notifications.models import Clock, IndefiniteReview, ReviewOutcome, ReviewStage
+from notifications.orders import in_force_exists, shpo_in_force
 from notifications.services import clock_refresh
 
 
@@ -42,10 +43,13 @@ class QueueStage(models.TextChoices):
 
 
 def subject_to_shpo(nominal: Nominal) -> bool:
-    """Whether the person is subject to a sexual harm prevention order or an interim one, which
-    rules out a review (s.91A). Civil orders will answer this once RSOM records them; until
-    then no one is."""
-    return False
+    """Whether the person is subject to a sexual harm prevention order or an interim one today,
+    which rules out a review (s.91A). Reads the `shpo_in_force` annotation of `review_queue`
+    (or the prefetched orders) when the caller has it, so a list costs no query per person."""
+    annotated = getattr(nominal, "shpo_in_force", None)
+    if annotated is not None:
+        return bool(annotated)
+    return shpo_in_force(nominal)
 
 
 # --- One definition of the stage, in Python and in SQL ------------------------------------------
@@ -129,7 +133,8 @@ def review_queue(user: User, on: date) -> models.QuerySet[Nominal]:
     return with_review_state(
         Nominal.objects.visible_to(user)
         .filter(clock__indefinite=True, clock__subject=True)
-        .select_related("clock", "offender_manager"),
+        .select_related("clock", "offender_manager")
+        .annotate(shpo_in_force=in_force_exists(on, shpos_only=True)),
         on=on,
     )
 

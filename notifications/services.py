@@ -16,7 +16,7 @@ from django.utils import timezone
 from cases import audit
 from cases.models import AuditAction, Nominal, User
 from cases.services import case_event, inbox_add
-from notifications import rules
+from notifications import order_rules, rules
 from notifications.clock import Deadline, PersonClock, Registration, person_clock
 from notifications.details import details_snapshot
 from notifications.models import (
@@ -238,9 +238,38 @@ def compute_clock(nominal: Nominal, *, on: date) -> PersonClock:
 
 
 def extra_periods(nominal: Nominal) -> list[rules.NotificationPeriod]:
-    """Periods that extend the requirement beyond convictions: civil orders (an SHPO) will add
-    theirs here."""
-    return []
+    """Periods that extend the requirement beyond convictions: SHPOs and notification orders
+    (and their interim versions). Reads the prefetched convictions and civil orders."""
+    orders = list(nominal.civil_orders.all())
+    if not orders:
+        return []
+    by_pk = {order.pk: order for order in orders}
+    conviction_periods = [c.period for c in nominal.convictions.all() if c.threshold_met]
+    facts = []
+    for order in orders:
+        replacement = by_pk.get(order.replaced_by_id)
+        foreign = None
+        if order.foreign_conviction_on and order.foreign_disposal:
+            foreign = order_rules.ForeignConviction(
+                order.foreign_conviction_on, order.foreign_disposal, order.foreign_custody_months
+            )
+        facts.append(
+            order_rules.OrderFacts(
+                kind=order.type,
+                made_on=order.made_on,
+                served_on=order.served_on,
+                ends_on=order.ends_on,
+                discharged_on=order.discharged_on,
+                replaced_on=replacement.made_on if replacement else None,
+                foreign=foreign,
+            )
+        )
+    return order_rules.order_periods(
+        facts,
+        conviction_periods=conviction_periods,
+        date_of_birth=nominal.date_of_birth,
+        feb29_falls_on_march_1=nominal.force.feb29_anniversary_on_march_1,
+    )
 
 
 CLOCK_FIELDS = [
@@ -282,6 +311,7 @@ CLOCK_PREFETCH = [
     "open_deadlines",
     "addresses",
     "reviews",
+    "civil_orders",
 ]
 
 

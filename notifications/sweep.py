@@ -32,6 +32,7 @@ from notifications import rules
 from notifications.clock import PersonClock
 from notifications.models import (
     Absence,
+    CivilOrder,
     Clock,
     Conviction,
     IndefiniteReview,
@@ -148,6 +149,18 @@ _LEAN = {
     ),
     "reviews": IndefiniteReview.objects.only("nominal_id", "outcome", "requirements_end_on"),
     "addresses": Address.objects.only("nominal_id", "kind", "from_date", "to_date"),
+    "civil_orders": CivilOrder.objects.only(
+        "nominal_id",
+        "type",
+        "made_on",
+        "served_on",
+        "ends_on",
+        "discharged_on",
+        "replaced_by_id",
+        "foreign_conviction_on",
+        "foreign_disposal",
+        "foreign_custody_months",
+    ),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications.views import acknowledgement, counter, frontdesk, register, reviews
+from notifications.views import acknowledgement, counter, frontdesk, orders, register, reviews
 
 app_name = "notifications"
 
@@ -72,4 +72,13 @@ urlpatterns = [
     path("cases/<int:pk>/reviews/", reviews.review_list, name="review-list"),
     path("cases/<int:pk>/reviews/open/", reviews.review_open, name="review-open"),
     path("reviews/<int:review_id>/decide/", reviews.review_decide, name="review-decide"),
+    # Civil orders and breaches (a record's own pages hang off its id, as notifications do)
+    path("cases/<int:pk>/orders/", orders.order_list, name="order-list"),
+    path("cases/<int:pk>/orders/new/", orders.order_add, name="order-add"),
+    path("orders/reviews/", orders.order_reviews, name="order-reviews"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order-detail"),
+    path("orders/<int:order_id>/<slug:change>/", orders.order_change, name="order-change"),
+    path("cases/<int:pk>/breaches/", orders.breach_list, name="breach-list"),
+    path("cases/<int:pk>/breaches/new/", orders.breach_add, name="breach-add"),
+    path("breaches/<int:breach_id>/", orders.breach_detail, name="breach-detail"),
 ]

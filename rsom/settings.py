@@ -130,9 +130,31 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=0),
         "options": {"expires": 23 * 3600},
     },
+    "sweep-visits-nightly": {
+        "task": "visits.tasks.sweep_visits_nightly",
+        "schedule": crontab(hour=2, minute=20),
+        "options": {"expires": 23 * 3600},
+    },
     "refresh-reactive-nightly": {
         "task": "risk.tasks.refresh_reactive_nightly",
         "schedule": crontab(hour=3, minute=0),
+        "options": {"expires": 23 * 3600},
+    },
+    "sweep-mappa-reviews-nightly": {
+        "task": "mappa.tasks.sweep_mappa_reviews_nightly",
+        "schedule": crontab(hour=2, minute=40),
+        "options": {"expires": 23 * 3600},
+    },
+    # Management information: after the sweeps, so the figures include the night's changes;
+    # the digest in the morning, so it lists what the sweeps put in inboxes.
+    "snapshot-figures-nightly": {
+        "task": "dashboards.tasks.snapshot_figures_nightly",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 23 * 3600},
+    },
+    "send-digests-daily": {
+        "task": "dashboards.tasks.send_digests_daily",
+        "schedule": crontab(hour=6, minute=30),
         "options": {"expires": 23 * 3600},
     },
 }
@@ -271,6 +293,30 @@ SPECTACULAR_SETTINGS = {
         "PlanActionStatusEnum": "risk.models.ActionStatus",
         # Several components now have a "kind": name the conviction's too.
         "ConvictionKindEnum": "notifications.models.ConvictionKind",
+        # Visits: planning
+        "VisitStatusEnum": "visits.models.VisitStatus",
+        "VisitOutcomeEnum": "visits.models.Outcome",
+        "TimeBandEnum": "visits.models.Band",
+        "VisitDueStatusEnum": "visits.services.planning.DueStatus",
+        # Civil orders and breaches (orders have a "type" too: name the notification's; a
+        # notification order's disposal is the conviction's choice set)
+        "NotificationTypeEnum": "notifications.models.NotificationType",
+        "DisposalEnum": "notifications.models.DisposalChoice",
+        "OrderTypeEnum": "notifications.models.OrderType",
+        "OrderStatusEnum": "notifications.models.OrderStatus",
+        "OrderTermKindEnum": "notifications.models.TermKind",
+        "OrderChangeKindEnum": "notifications.models.OrderChangeKind",
+        "BreachDutyEnum": "notifications.models.BreachDuty",
+        "BreachHowFoundEnum": "notifications.models.HowFound",
+        "BreachActionEnum": "notifications.models.BreachAction",
+        "BreachSeverityEnum": "notifications.models.Severity",
+        "OrderReviewFlagEnum": "notifications.order_rules.FlagCode",
+        # MAPPA
+        "MappaCategoryEnum": "cases.models.MappaCategory",
+        "MappaLevelEnum": "cases.models.MappaLevel",
+        "RiskLevelEnum": "cases.models.RiskLevel",
+        "MeetingLevelEnum": "mappa.serializers.MEETING_LEVELS",
+        "MeetingStatusEnum": "mappa.models.MeetingStatus",
     },
 }
 
@@ -280,6 +326,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     else "django.core.mail.backends.smtp.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "rsom@localhost"
+# The service's address as users reach it: links in e-mails are built on it.
+SITE_URL = (env_str("SITE_URL") or "http://localhost:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

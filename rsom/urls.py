@@ -4,12 +4,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cases import api as cases_api
+from dashboards import api as dashboards_api
+from mappa import api as mappa_api
 from notifications import api as register_api
+from notifications import api_orders as orders_api
 from notifications import api_reviews as reviews_api
 from risk.api import arms as risk_arms_api
 from risk.api import levels as risk_levels_api
 from risk.api import notes as risk_notes_api
 from rsom import views
+from visits.api import attachments as visit_records_api
+from visits.api import visits as visits_api
 
 api_v1 = (
     [
@@ -43,6 +48,19 @@ api_v1 = (
             "nominals/<int:pk>/reviews/",
             reviews_api.NominalReviews.as_view(),
             name="nominal-reviews",
+        ),
+        # Civil orders and breaches
+        path(
+            "nominals/<int:pk>/orders/",
+            orders_api.OrderListCreate.as_view(),
+            name="order-list",
+        ),
+        path("orders/reviews/", orders_api.OrderReviews.as_view(), name="order-reviews"),
+        path("orders/<int:order_id>/", orders_api.OrderDetail.as_view(), name="order-detail"),
+        path(
+            "nominals/<int:pk>/breaches/",
+            orders_api.BreachListCreate.as_view(),
+            name="breach-list",
         ),
         # RM2000 and risk levels
         path(
@@ -84,6 +102,50 @@ api_v1 = (
             risk_notes_api.ReactiveDecide.as_view(),
             name="reactive-decide",
         ),
+        # Visits
+        path(
+            "nominals/<int:pk>/visits/",
+            visits_api.VisitListCreate.as_view(),
+            name="visit-list",
+        ),
+        path("visits/due/", visits_api.VisitsDue.as_view(), name="visits-due"),
+        path("visits/<int:visit_id>/", visits_api.VisitDetail.as_view(), name="visit-detail"),
+        # Visit records and attachments
+        path(
+            "visits/<int:visit_id>/record/",
+            visit_records_api.VisitRecord.as_view(),
+            name="visit-record",
+        ),
+        path(
+            "nominals/<int:pk>/visits/record/",
+            visit_records_api.NominalVisitRecord.as_view(),
+            name="nominal-visit-record",
+        ),
+        path(
+            "visits/<int:visit_id>/attachments/",
+            visit_records_api.VisitAttachmentListCreate.as_view(),
+            name="visit-attachments",
+        ),
+        path(
+            "visits/<int:visit_id>/attachments/<int:attachment_id>/",
+            visit_records_api.VisitAttachmentFile.as_view(),
+            name="visit-attachment",
+        ),
+        # MAPPA
+        path(
+            "nominals/<int:pk>/mappa-levels/",
+            mappa_api.MappaLevelListCreate.as_view(),
+            name="mappa-level-list",
+        ),
+        path("meetings/", mappa_api.MeetingListCreate.as_view(), name="meeting-list"),
+        path(
+            "meetings/<int:meeting_id>/",
+            mappa_api.MeetingDetail.as_view(),
+            name="meeting-detail",
+        ),
+        path("mappa/actions/", mappa_api.MappaActions.as_view(), name="mappa-actions"),
+        # Team dashboard
+        path("teams/dashboard/", dashboards_api.TeamDashboard.as_view(), name="team-dashboard"),
     ],
     "api",
 )
@@ -97,6 +159,8 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("risk.urls")),
     path("", include("visits.urls")),
+    path("", include("mappa.urls")),
+    path("", include("dashboards.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

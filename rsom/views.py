@@ -98,8 +98,11 @@ def navigation(request) -> dict:
     items = []
     if user.has_role(Role.OFFENDER_MANAGER):
         items.append(("My caseload", "cases:caseload"))
+        items.append(("My visits", "visits:my-visits"))
     elif user.has_role(Role.SUPERVISOR):
         items.append(("Team caseload", "cases:caseload"))
+    if user.has_role(Role.SUPERVISOR):
+        items.append(("Team dashboard", "dashboards:team"))
     if user.has_role(Role.OFFENDER_MANAGER, Role.SUPERVISOR, Role.MAPPA_CHAIR):
         items.append(("Inbox", "cases:inbox"))
     if user.has_role(Role.SUPERVISOR):
@@ -107,12 +110,15 @@ def navigation(request) -> dict:
         items.append(("Reactive management", "risk:reactive-queue"))
     if user.has_role(Role.MAPPA_CHAIR):
         items.append(("MAPPA cases", "cases:mappa-cases"))
+        items.append(("MAPPA meetings", "mappa:meeting-list"))
     if user.has_role(Role.OFFENDER_MANAGER, Role.SUPERVISOR, Role.MAPPA_CHAIR):
         items.append(("Find a case", "cases:nominal-search"))
     if user.has_perm("cases.add_nominal"):
         items.append(("Add a case", "cases:nominal-create"))
     if user.has_role(Role.FRONT_DESK):
         items.append(("Front desk", "notifications:frontdesk-search"))
+    if user.has_role(Role.SUPERVISOR, Role.ADMINISTRATOR):
+        items.append(("Management information", "dashboards:mi"))
     if user.has_role(Role.ADMINISTRATOR):
         items.append(("Audit trail", "cases:audit-search"))
         items.append(("Users and settings", "admin:index"))

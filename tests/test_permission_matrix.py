@@ -98,6 +98,26 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "risk:overview": CASE_READ,
     # Visits
     "visits:case-visits": CASE_READ,
+    # Visits: planning (offender managers and supervisors list visits; case writers plan)
+    "visits:my-visits": {**CASE_WORKERS, "mappa_chair": 403},
+    "visits:visit-plan": CASE_WRITE,
+    "visits:visit-cancel": CASE_WRITE,
+    "api:visit-list": API_READ,
+    "api:visit-detail": API_READ,
+    "api:visits-due": {**CASE_WORKERS, "mappa_chair": 403, "anonymous": 401},
+    # Visits: recording at the door, attachments, warrants (POST-only URLs answer GET with 405;
+    # the warrant summary is printed by the case's managers, not its readers).
+    "visits:visit-start": {p: 405 for p in PERSONAS},
+    "visits:visit-record": CASE_WRITE,
+    "visits:visit-draft": {p: 405 for p in PERSONAS},
+    "visits:attachment-add": {p: 405 for p in PERSONAS},
+    "visits:attachment": CASE_READ,
+    "visits:visit-detail": CASE_READ,
+    "visits:warrant-pdf": CASE_WRITE,
+    "api:visit-record": {**API_POST_ONLY, "front_desk": 403, "administrator": 403},
+    "api:nominal-visit-record": {**API_POST_ONLY, "front_desk": 403, "administrator": 403},
+    "api:visit-attachments": API_READ,
+    "api:visit-attachment": API_READ,
     # RM2000 and the risk level
     "risk:rm2000-list": CASE_READ,
     "risk:rm2000-add": CASE_WRITE,
@@ -158,6 +178,63 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "notifications:review-decide": {**ONLY("supervisor"), "other_force_om": 404},
     "api:review-queue": {**ONLY("supervisor"), "other_force_om": 200, "anonymous": 401},
     "api:nominal-reviews": API_READ,
+    # MAPPA: a case's level (its readers and writers), its minutes (its managers and the chairs,
+    # not colleagues), meetings and actions (the force's chairs); POST-only URLs answer GET 405.
+    "mappa:case-mappa": CASE_READ,
+    "mappa:level-set": CASE_WRITE,
+    "mappa:case-minutes": {**CASE_READ, "colleague": 403, "mappa_chair": 200},
+    "mappa:meeting-list": ONLY("mappa_chair"),
+    "mappa:meeting-create": ONLY("mappa_chair"),
+    "mappa:meeting-detail": ONLY("mappa_chair"),
+    "mappa:meeting-edit": ONLY("mappa_chair"),
+    "mappa:meeting-close": ONLY("mappa_chair"),
+    "mappa:agenda-add": ONLY("mappa_chair"),
+    "mappa:agenda-move": {p: 405 for p in PERSONAS},
+    "mappa:agenda-remove": {p: 405 for p in PERSONAS},
+    "mappa:attendee-add": ONLY("mappa_chair"),
+    "mappa:attendee-edit": ONLY("mappa_chair"),
+    "mappa:attendee-remove": {p: 405 for p in PERSONAS},
+    "mappa:item-minutes": ONLY("mappa_chair"),
+    "mappa:decision-add": {p: 405 for p in PERSONAS},
+    "mappa:decision-remove": {p: 405 for p in PERSONAS},
+    "mappa:action-add": {p: 405 for p in PERSONAS},
+    "mappa:action-remove": {p: 405 for p in PERSONAS},
+    "mappa:item-complete": {p: 405 for p in PERSONAS},
+    "mappa:item-reopen": {p: 405 for p in PERSONAS},
+    "mappa:action-list": ONLY("mappa_chair"),
+    "mappa:action-done": ONLY("mappa_chair"),
+    "api:mappa-level-list": API_READ,
+    "api:meeting-list": {**ONLY("mappa_chair"), "anonymous": 401},
+    "api:meeting-detail": {**ONLY("mappa_chair"), "anonymous": 401},
+    "api:mappa-actions": {**ONLY("mappa_chair"), "anonymous": 401},
+    # Meeting packs: the force's MAPPA chairs only, a pack does not exist for anyone else (404).
+    # The panel is an htmx fragment: without htmx the chair is sent back to the meeting page.
+    "mappa:pack-panel": {**{p: 404 for p in PERSONAS}, "mappa_chair": 302, "anonymous": LOGIN},
+    "mappa:pack-create": {p: 405 for p in PERSONAS},
+    "mappa:pack-download": {**{p: 404 for p in PERSONAS}, "mappa_chair": 200, "anonymous": LOGIN},
+    # Civil orders and breaches: case readers read, case writers record; supervisors see the
+    # review list. The front desk never sees orders or breaches.
+    "notifications:order-list": CASE_READ,
+    "notifications:order-add": CASE_WRITE,
+    "notifications:order-detail": CASE_READ,
+    "notifications:order-change": CASE_WRITE,
+    "notifications:order-reviews": {**ONLY("supervisor"), "other_force_om": 200},
+    "notifications:breach-list": CASE_READ,
+    "notifications:breach-add": CASE_WRITE,
+    "notifications:breach-detail": CASE_READ,
+    "api:order-list": API_READ,
+    "api:order-detail": API_READ,
+    "api:breach-list": API_READ,
+    "api:order-reviews": {**ONLY("supervisor"), "other_force_om": 200, "anonymous": 401},
+    # Management information: supervisors and administrators see their own force's figures.
+    "dashboards:mi": {**ONLY("supervisor"), "administrator": 200, "other_force_om": 200},
+    "dashboards:mi-csv": {**ONLY("supervisor"), "administrator": 200, "other_force_om": 200},
+    # Team dashboard and capacity: supervisors, for the offender managers of their own teams.
+    "dashboards:team": {**ONLY("supervisor"), "other_force_om": 200},
+    "dashboards:team-list": {**ONLY("supervisor"), "other_force_om": 200},
+    "dashboards:manager-capacity": {**ONLY("supervisor"), "other_force_om": 404},
+    "dashboards:reduction-end": {**ONLY("supervisor"), "other_force_om": 404},
+    "api:team-dashboard": {**ONLY("supervisor"), "other_force_om": 200, "anonymous": 401},
     "api-schema": API_ANY_USER,
     "api-docs": API_ANY_USER,
 }
@@ -315,9 +392,226 @@ def arms_kwargs(name, nominal):
     return {"pk": nominal.pk, "arms_id": assessment.pk}
 
 
+def planning_kwargs(name, nominal):
+    """A planned visit on the case, for the cancel page and the visit API."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from visits.services.planning import visit_plan
+
+    if name not in ("visits:visit-cancel", "api:visit-detail"):
+        return None
+    visit, _ = visit_plan(
+        acting_user=nominal.offender_manager,
+        nominal=nominal,
+        planned_for=timezone.localdate() + timedelta(days=7),
+        time_band="morning",
+        announced=False,
+    )
+    if name == "api:visit-detail":
+        return {"visit_id": visit.pk}
+    return {"pk": nominal.pk, "visit_id": visit.pk}
+
+
+def recording_kwargs(name, nominal):
+    """A draft, a recorded visit with a photo, and two failed attempts (a warrant may be sought)."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from visits.models import Visit, VisitAttachment
+    from visits.services import recording
+
+    om = nominal.offender_manager
+    address = nominal.addresses.first()
+
+    def recorded(outcome, days_ago):
+        visit = Visit.objects.create(nominal=nominal, status="draft", created_by=om)
+        when = timezone.now() - timedelta(days=days_ago)
+        data = {"outcome": outcome, "visited_at": when, "address": address}
+        return recording.visit_record(acting_user=om, visit=visit, data=data)[0]
+
+    if name in ("visits:visit-record", "visits:visit-draft", "visits:attachment-add"):
+        visit = Visit.objects.filter(nominal=nominal, status="draft").first()
+        visit = visit or Visit.objects.create(nominal=nominal, status="draft", created_by=om)
+        return {"pk": nominal.pk, "visit_id": visit.pk}
+    if name in ("visits:visit-detail", "api:visit-record", "api:visit-attachments"):
+        visit = Visit.objects.filter(nominal=nominal, status="recorded").first()
+        return {"visit_id": (visit or recorded("completed", 1)).pk}
+    if name in ("visits:attachment", "api:visit-attachment"):
+        attachment = VisitAttachment.objects.filter(visit__nominal=nominal).first()
+        if attachment is None:
+            png = nominal.photograph.open("rb").read()
+            upload = SimpleUploadedFile("p.png", png, content_type="image/png")
+            attachment, _ = recording.attachment_add(
+                acting_user=om, visit=recorded("completed", 1), upload=upload
+            )
+        if name == "api:visit-attachment":
+            return {"visit_id": attachment.visit_id, "attachment_id": attachment.pk}
+        return {"pk": nominal.pk, "attachment_id": attachment.pk}
+    if name == "visits:warrant-pdf":
+        if not Visit.objects.filter(nominal=nominal, outcome="no_answer").exists():
+            recorded("no_answer", 9)
+            recorded("refused", 2)
+        return {"pk": nominal.pk}
+    return None
+
+
+def mappa_kwargs(name, nominal):
+    """A meeting of the case's force with the case (now at level 2) on its agenda, an attendee,
+    a decision and an action, for the meeting and minutes URLs (built once, found after)."""
+    from django.utils import timezone
+
+    from cases.models import Role, User
+    from mappa.models import Agency, Meeting
+    from mappa.services import levels
+    from mappa.services import meetings as service
+    from tests.conftest import make_user
+
+    names = {
+        "mappa:case-minutes": ("pk", "item_id"),
+        "mappa:meeting-detail": ("meeting_id",),
+        "mappa:meeting-edit": ("meeting_id",),
+        "mappa:meeting-close": ("meeting_id",),
+        "mappa:agenda-add": ("meeting_id",),
+        "mappa:agenda-move": ("meeting_id", "item_id"),
+        "mappa:agenda-remove": ("meeting_id", "item_id"),
+        "mappa:attendee-add": ("meeting_id",),
+        "mappa:attendee-edit": ("meeting_id", "attendee_id"),
+        "mappa:attendee-remove": ("meeting_id", "attendee_id"),
+        "mappa:item-minutes": ("meeting_id", "item_id"),
+        "mappa:decision-add": ("meeting_id", "item_id"),
+        "mappa:decision-remove": ("meeting_id", "item_id", "decision_id"),
+        "mappa:action-add": ("meeting_id", "item_id"),
+        "mappa:action-remove": ("meeting_id", "item_id", "action_id"),
+        "mappa:item-complete": ("meeting_id", "item_id"),
+        "mappa:item-reopen": ("meeting_id", "item_id"),
+        "mappa:action-done": ("action_id",),
+        "mappa:pack-panel": ("meeting_id",),
+        "mappa:pack-create": ("meeting_id",),
+        "mappa:pack-download": ("meeting_id", "pack_id"),
+        "api:meeting-detail": ("meeting_id",),
+    }
+    if name not in names:
+        return None
+    meeting = Meeting.objects.filter(force=nominal.force).first()
+    if meeting is None:
+        om = nominal.offender_manager
+        levels.mappa_level_set(
+            acting_user=om, nominal=nominal, category=1, level=2, rationale="Matrix"
+        )
+        chair = User.objects.filter(force=nominal.force, groups__name=Role.MAPPA_CHAIR).first()
+        chair = chair or make_user("matrix_chair", nominal.force, [Role.MAPPA_CHAIR])
+        meeting, _ = service.meeting_create(
+            acting_user=chair,
+            data={"level": 2, "held_on": timezone.localdate(), "place": "Matrix room"},
+        )
+        item, _ = service.agenda_add(acting_user=chair, meeting=meeting, nominal=nominal)
+        agency = Agency.objects.order_by("pk").first()
+        service.attendee_save(
+            acting_user=chair,
+            meeting=meeting,
+            data={"name": "Matrix Person", "agency": agency, "present": True},
+        )
+        service.decision_add(
+            acting_user=chair, item=item, data={"decision": "Matrix", "rationale": "Matrix"}
+        )
+        service.action_add(
+            acting_user=chair,
+            item=item,
+            data={"action": "Matrix", "owner": "M", "agency": agency, "due": meeting.held_on},
+        )
+    item = meeting.agenda.get()
+    values = {
+        "pk": nominal.pk,
+        "meeting_id": meeting.pk,
+        "item_id": item.pk,
+        "attendee_id": meeting.attendees.get().pk,
+        "decision_id": item.decisions.get().pk,
+        "action_id": item.actions.get().pk,
+    }
+    if "pack_id" in names[name]:
+        from mappa.services import packs
+
+        pack = meeting.packs.first() or packs.pack_prepare(
+            acting_user=meeting.chair, meeting=meeting, shared=True
+        )
+        values["pack_id"] = pack.pk
+    return {key: values[key] for key in names[name]}
+
+
+def orders_kwargs(name, nominal):
+    """An SHPO with a prohibition and a breach of it, for the order and breach pages."""
+    from datetime import date
+
+    from notifications import orders
+
+    if name not in (
+        "notifications:order-detail",
+        "notifications:order-change",
+        "notifications:breach-detail",
+        "api:order-detail",
+    ):
+        return None
+    om = nominal.offender_manager
+    order, _ = orders.order_add(
+        acting_user=om,
+        nominal=nominal,
+        data={"type": "shpo", "court": "Matrix Crown Court", "made_on": date(2024, 1, 10)},
+        terms=[{"kind": "prohibition", "text": "No contact with children"}],
+    )
+    if name == "notifications:order-change":
+        return {"order_id": order.pk, "change": "vary"}
+    if name == "notifications:breach-detail":
+        breach = nominal.breaches.first() or orders.breach_record(
+            acting_user=om,
+            nominal=nominal,
+            data={
+                "duty": "shpo",
+                "order": order,
+                "first_failure_on": date(2025, 5, 1),
+                "how_found": "home_visit",
+                "action": "arrest",
+                "severity": "risk_relevant",
+                "rationale": "Matrix",
+            },
+        )
+        return {"breach_id": breach.pk}
+    return {"order_id": order.pk}
+
+
+def capacity_kwargs(name, nominal):
+    """The case's offender manager, and a reduction of their hours, for the capacity pages."""
+    from datetime import date
+
+    from dashboards.models import Reduction
+
+    if name not in ("dashboards:manager-capacity", "dashboards:reduction-end"):
+        return None
+    om = nominal.offender_manager
+    if name == "dashboards:manager-capacity":
+        return {"user_id": om.pk}
+    reduction = Reduction.objects.filter(user=om).first() or Reduction.objects.create(
+        user=om, reason="Matrix", hours=2, starts_on=date(2025, 1, 1), created_by=om
+    )
+    return {"user_id": om.pk, "reduction_id": reduction.pk}
+
+
 def url_for(name, nominal):
+    if (capacity := capacity_kwargs(name, nominal)) is not None:
+        return reverse(name, kwargs=capacity)
+    if (ordered := orders_kwargs(name, nominal)) is not None:
+        return reverse(name, kwargs=ordered)
+    if (mappa := mappa_kwargs(name, nominal)) is not None:
+        return reverse(name, kwargs=mappa)
+    if (recording := recording_kwargs(name, nominal)) is not None:
+        return reverse(name, kwargs=recording)
     if (assessed := arms_kwargs(name, nominal)) is not None:
         return reverse(name, kwargs=assessed)
+    if (planned := planning_kwargs(name, nominal)) is not None:
+        return reverse(name, kwargs=planned)
     address = nominal.addresses.first()
     if (scored := levels_kwargs(name, nominal)) is not None:
         return reverse(name, kwargs=scored)

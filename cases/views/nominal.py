@@ -9,11 +9,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases import audit, services
 from cases.access import access_case
-from cases.extensions import CASE_TABS
+from cases.extensions import ALLOCATION_PREVIEWS, CASE_TABS
 from cases.forms import AllocateForm, DuplicateCheckForm, NominalCreateForm, NominalForm
 from cases.models import AuditAction, AuditEvent, CaseEvent, Nominal, User
 from cases.records import SECTIONS, kinds_in
@@ -169,13 +170,20 @@ def nominal_allocate(request, pk):
         managers=managers,
         initial={"offender_manager": nominal.offender_manager_id},
     )
+    preview = None
     if request.method == "POST" and form.is_valid():
         manager = form.cleaned_data["offender_manager"]
-        if services.nominal_allocate(
-            acting_user=request.user, nominal=nominal, offender_manager=manager
-        ):
-            messages.success(request, f"{nominal.full_name} allocated to {manager}")
-        return redirect("cases:nominal-detail", pk=pk)
+        if request.POST.get("step") == "preview":
+            # What the move does to each manager's workload, shown before it is confirmed.
+            today = timezone.localdate()
+            preview = [line for p in ALLOCATION_PREVIEWS for line in p(nominal, manager, today)]
+            _view_event(request, nominal, f"Allocation preview: {manager.get_username()}")
+        else:
+            if services.nominal_allocate(
+                acting_user=request.user, nominal=nominal, offender_manager=manager
+            ):
+                messages.success(request, f"{nominal.full_name} allocated to {manager}")
+            return redirect("cases:nominal-detail", pk=pk)
     if request.method != "POST":
         _view_event(request, nominal, "Allocation")
     return render(
@@ -184,6 +192,7 @@ def nominal_allocate(request, pk):
         {
             **case_context(request, nominal, "overview"),
             "form": form,
+            "preview": preview,
         },
     )
 

@@ -9,93 +9,250 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0007_force_mappa_level2_review_weeks_and_more'),
+        ("cases", "0007_force_mappa_level2_review_weeks_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CapacitySettings',
+            name="CapacitySettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_time_hours', models.DecimalField(decimal_places=2, default=Decimal('37.00'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('1'))])),
-                ('full_time_points', models.DecimalField(decimal_places=2, default=Decimal('75.00'), max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('1'))], verbose_name='Points a full-time offender manager can carry')),
-                ('force', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='capacity', to='cases.force')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "full_time_hours",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("37.00"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("1"))],
+                    ),
+                ),
+                (
+                    "full_time_points",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("75.00"),
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(Decimal("1"))],
+                        verbose_name="Points a full-time offender manager can carry",
+                    ),
+                ),
+                (
+                    "force",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="capacity",
+                        to="cases.force",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaseWeight',
+            name="CaseWeight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('low', 'Low risk, active management'), ('medium', 'Medium risk'), ('high', 'High risk'), ('very_high', 'Very high risk'), ('not_assessed', 'Risk not yet assessed'), ('reactive', 'Reactive management'), ('in_custody', 'In custody or hospital'), ('mappa_2', 'Added for MAPPA level 2'), ('mappa_3', 'Added for MAPPA level 3')], max_length=20)),
-                ('points', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('effective_from', models.DateField()),
-                ('force', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_weights', to='cases.force')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low risk, active management"),
+                            ("medium", "Medium risk"),
+                            ("high", "High risk"),
+                            ("very_high", "Very high risk"),
+                            ("not_assessed", "Risk not yet assessed"),
+                            ("reactive", "Reactive management"),
+                            ("in_custody", "In custody or hospital"),
+                            ("mappa_2", "Added for MAPPA level 2"),
+                            ("mappa_3", "Added for MAPPA level 3"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("effective_from", models.DateField()),
+                (
+                    "force",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="case_weights",
+                        to="cases.force",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['force', 'category', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('force', 'category', 'effective_from'), name='caseweight_once_per_date')],
+                "ordering": ["force", "category", "-effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("force", "category", "effective_from"),
+                        name="caseweight_once_per_date",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DailySnapshot',
+            name="DailySnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField()),
-                ('figures', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('force', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='cases.force')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField()),
+                ("figures", models.JSONField(default=dict)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "force",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="cases.force",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['force', '-on'],
-                'constraints': [models.UniqueConstraint(fields=('force', 'on'), name='snapshot_once_a_day')],
+                "ordering": ["force", "-on"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("force", "on"), name="snapshot_once_a_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DigestSent',
+            name="DigestSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField()),
-                ('items', models.PositiveIntegerField()),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='digests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField()),
+                ("items", models.PositiveIntegerField()),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="digests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-on'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'on'), name='digest_once_a_day')],
+                "ordering": ["-on"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "on"), name="digest_once_a_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Reduction',
+            name="Reduction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=200)),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.25'))])),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reductions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200)),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.25"))],
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reductions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user', '-starts_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='reduction_dates_in_order')],
+                "ordering": ["user", "-starts_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_on__isnull", True),
+                            ("ends_on__gte", models.F("starts_on")),
+                            _connector="OR",
+                        ),
+                        name="reduction_dates_in_order",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WorkingHours',
+            name="WorkingHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('effective_from', models.DateField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='working_hours', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("effective_from", models.DateField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="working_hours",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'effective_from'), name='hours_once_per_date')],
+                "ordering": ["user", "-effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "effective_from"), name="hours_once_per_date"
+                    )
+                ],
             },
         ),
     ]

@@ -14,7 +14,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     DateField,
     F,
@@ -105,17 +104,19 @@ def _fmt(day: date) -> str:
 
 def civil_order_in_force(nominal: Nominal, on: date | None = None) -> bool:
     """Whether a civil order (a sexual harm prevention order, a sexual risk order …) is in force
-    for this person on `on`. Civil orders are not recorded in RSOM yet: the civil orders work
-    will answer this from the person's orders, and `with_civil_orders` with it. Until then no one
-    has an order in force."""
-    return False
+    for this person on `on`."""
+    from notifications.orders import any_in_force
+
+    return any_in_force(nominal, on)
 
 
 def with_civil_orders(queryset: QuerySet[Nominal], on: date) -> QuerySet[Nominal]:
     """The bulk form of `civil_order_in_force`: each row annotated `civil_order_in_force` in the
-    same SQL (an EXISTS over the orders in force on `on`, once orders are recorded), so a list
-    never costs a query per person. Keep it in step with `civil_order_in_force`."""
-    return queryset.annotate(civil_order_in_force=Value(False, output_field=BooleanField()))
+    same SQL (an EXISTS over the orders in force on `on`), so a list never costs a query per
+    person. Keep it in step with `civil_order_in_force`."""
+    from notifications.orders import in_force_exists
+
+    return queryset.annotate(civil_order_in_force=in_force_exists(on))
 
 
 # --- The facts the rule needs, read in SQL ------------------------------------------------------

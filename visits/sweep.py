@@ -1,0 +1,277 @@
+"""The nightly visit sweep (domain.md section 5): recompute every case's next visit due date in
+batches, and tell offender managers which of their cases' visits are overdue.
+
+Set-based: each batch reads its cases, their last completed visits (one aggregate) and their
+individual visit frequencies (one query), and works the dates out in Python; a case costs no
+query of its own. Safe to run twice or at once: one sweep at a time holds an advisory lock, only
+rows whose due date or reason changed are written (a second run writes nothing), inbox items carry
+deterministic keys, and each batch commits on its own, so a crash loses only the batch it was in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import audit
+from cases.models import REGISTERED_STATUSES, AuditAction, InboxItem, Nominal
+from risk.models import RiskManagementPlan
+from visits.models import Visit, VisitDue
+from visits.services.due import visit_due_for
+from visits.services.planning import DueStatus, due_status
+
+log = logging.getLogger(__name__)
+
+# One sweep at a time across every worker (the audit chain uses 7_340_001, the register sweep
+# 7_340_002, the reactive refresh 7_340_041).
+VISIT_SWEEP_LOCK = 7_340_004
+
+
+@dataclass(frozen=True)
+class VisitSweepResult:
+    on: date
+    ran: bool  # False when another sweep held the lock and this one did nothing
+    checked: int = 0
+    due_dates_changed: int = 0  # rows written, new ones included
+    inbox_items_added: int = 0
+    failed: int = 0  # cases whose due date could not be worked out (logged; left as they were)
+
+    @property
+    def writes(self) -> int:
+        return self.due_dates_changed + self.inbox_items_added
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "on": self.on.isoformat()}
+
+    def __str__(self) -> str:
+        day = _fmt(self.on)
+        if not self.ran:
+            return f"Visit sweep for {day} not run: another sweep is in progress."
+        return (
+            f"Visit sweep for {day}: {self.checked} cases checked, {self.due_dates_changed} due "
+            f"dates changed, {self.inbox_items_added} inbox items added, {self.failed} failed."
+        )
+
+
+def _fmt(day: date) -> str:
+    return day.strftime("%-d %b %Y")
+
+
+@contextmanager
+def _sweep_lock() -> Iterator[bool]:
+    # A session lock, not a transaction one: it must outlive each batch's commit.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [VISIT_SWEEP_LOCK])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [VISIT_SWEEP_LOCK])
+            except DatabaseError:
+                # A broken connection has already released its session locks.
+                log.warning("Could not release the visit sweep lock", exc_info=True)
+
+
+@dataclass
+class _Totals:
+    checked: int = 0
+    due_dates_changed: int = 0
+    inbox_items_added: int = 0
+    failed: int = 0
+
+
+def sweep_visits(on: date | None = None, batch_size: int = 1000) -> VisitSweepResult:
+    """Recompute every case's next visit due as on `on` (default today) and fill inboxes."""
+    on = on or timezone.localdate()
+    if batch_size < 1:
+        raise ValueError("The batch size must be at least 1.")
+    with _sweep_lock() as held:
+        if not held:
+            log.info("Visit sweep skipped: another sweep holds the lock")
+            return VisitSweepResult(on=on, ran=False)
+        totals = _Totals()
+        last_pk = 0
+        while True:
+            with transaction.atomic():
+                batch = _batch(last_pk, batch_size)
+                if not batch:
+                    break
+                _sweep_batch(batch, on, totals)
+            last_pk = batch[-1].pk
+            totals.checked += len(batch)
+        return VisitSweepResult(on=on, ran=True, **asdict(totals))
+
+
+def _batch(last_pk: int, batch_size: int) -> list[Nominal]:
+    # Walk by primary key: a keyset page stays fast however far through the register it is.
+    people = Nominal.objects.filter(pk__gt=last_pk).select_related("force", "visit_due")
+    return list(people.order_by("pk")[:batch_size])
+
+
+# --- The facts, a few queries per batch ---------------------------------------------------------
+
+
+def _last_completed(ids: Iterable[int]) -> dict[int, date]:
+    # Section 5: only a completed visit restarts the interval; failed attempts never do.
+    rows = (
+        Visit.objects.completed()
+        .filter(nominal_id__in=list(ids))
+        .values("nominal_id")
+        .annotate(last=Max("visited_at"))
+        .values_list("nominal_id", "last")
+    )
+    return {pk: timezone.localtime(last).date() for pk, last in rows}
+
+
+def _individual(ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    rows = RiskManagementPlan.objects.filter(
+        nominal_id__in=list(ids), current=True, visit_interval_months__isnull=False
+    ).values_list("nominal_id", "visit_interval_months", "visit_interval_reason")
+    return {pk: (months, reason) for pk, months, reason in rows}
+
+
+def _computed(people: list[Nominal]) -> dict[int, tuple[date | None, str]]:
+    ids = [p.pk for p in people]
+    completed, individual = _last_completed(ids), _individual(ids)
+    out = {}
+    for person in people:
+        try:
+            due, why = visit_due_for(
+                person,
+                last_completed=completed.get(person.pk),
+                individual=individual.get(person.pk),
+            )
+        except ValueError:
+            # A force's intervals that break the rules stop one case, not the night's sweep.
+            log.exception("Visit due date not computed for case %s", person.pk)
+            continue
+        out[person.pk] = (due, why[:300])
+    return out
+
+
+def _stored(nominal: Nominal) -> VisitDue | None:
+    try:
+        return nominal.visit_due
+    except VisitDue.DoesNotExist:
+        return None
+
+
+# --- One batch ----------------------------------------------------------------------------------
+
+
+def _sweep_batch(batch: list[Nominal], on: date, totals: _Totals) -> None:
+    computed = _computed(batch)
+    totals.failed += len(batch) - len(computed)
+    stale, missing = [], []
+    for person in batch:
+        if person.pk not in computed:
+            continue
+        stored = _stored(person)
+        if stored is None:
+            due, why = computed[person.pk]
+            missing.append(VisitDue(nominal=person, due=due, why=why, computed_on=on))
+        elif (stored.due, stored.why) != computed[person.pk]:
+            stale.append(person.pk)
+    changed = _rewrite(stale, on, computed)
+    if missing:
+        # A service may create the row meanwhile; its value is as fresh as ours, so keep it.
+        VisitDue.objects.bulk_create(missing, ignore_conflicts=True)
+    written = changed + [m.nominal for m in missing]
+    totals.due_dates_changed += len(written)
+    totals.inbox_items_added += _tell_overdue(batch, computed, on)
+    if written:
+        audit.record(
+            actor=None,
+            action=AuditAction.CHANGE,
+            description=f"Nightly visit sweep: {len(written)} next visit due dates changed",
+            changes=[_change(p, computed[p.pk][0]) for p in written[:200]],
+        )
+
+
+def _change(nominal: Nominal, due: date | None) -> dict:
+    return {"field": nominal.reference, "old": "", "new": _fmt(due) if due else "none"}
+
+
+def _rewrite(pks: list[int], on: date, computed: dict) -> list[Nominal]:
+    """Store the due dates that changed. The rows are locked before the facts are read again, so a
+    visit recorded meanwhile is either seen here or refreshes the row after us."""
+    if not pks:
+        return []
+    locked = {d.pk: d for d in VisitDue.objects.select_for_update().filter(pk__in=pks)}
+    fresh = list(Nominal.objects.filter(pk__in=list(locked)).select_related("force"))
+    computed.update(_computed(fresh))
+    changed, people = [], []
+    for person in fresh:
+        row = locked[person.pk]
+        if person.pk in computed and (row.due, row.why) != computed[person.pk]:
+            row.due, row.why = computed[person.pk]
+            changed.append(row)
+            people.append(person)
+    _store(changed, on)
+    return people
+
+
+def _store(rows: list[VisitDue], on: date) -> None:
+    """One UPDATE ... FROM unnest(...) for the batch: bulk_update's CASE per field and row costs
+    milliseconds a row, which matters on the night every due date changes."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(VisitDue._meta.db_table)
+    sql = (
+        f"UPDATE {table} AS d SET due = v.due, why = v.why, computed_on = %s "
+        "FROM unnest(%s::bigint[], %s::date[], %s::text[]) AS v(nominal_id, due, why) "
+        "WHERE d.nominal_id = v.nominal_id"
+    )
+    params = [on, [r.pk for r in rows], [r.due for r in rows], [r.why for r in rows]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# --- The offender manager's inbox ---------------------------------------------------------------
+
+
+def _tell_overdue(batch: list[Nominal], computed: dict, on: date) -> int:
+    """A "Visit overdue" item for each allocated offender manager, once per due date."""
+    items = []
+    for person in batch:
+        if person.pk not in computed or person.status not in REGISTERED_STATUSES:
+            continue
+        if not person.offender_manager_id:
+            continue
+        due, why = computed[person.pk]
+        if due_status(due, on=on, due_soon_days=person.force.due_soon_days) != DueStatus.OVERDUE:
+            continue
+        items.append(
+            InboxItem(
+                user_id=person.offender_manager_id,
+                nominal_id=person.pk,
+                kind="visit_overdue",
+                title=f"Visit overdue: {person.display_name}"[:200],
+                detail=f"A home visit was due by {_fmt(due)}. {why}",
+                due=due,
+                link=reverse("visits:case-visits", args=[person.pk]),
+                key=f"visit-overdue:{person.pk}:{due.isoformat()}",
+            )
+        )
+    if not items:
+        return 0
+    have = set(
+        InboxItem.objects.filter(
+            user_id__in={i.user_id for i in items}, key__in=[i.key for i in items]
+        ).values_list("user_id", "key")
+    )
+    new = [i for i in items if (i.user_id, i.key) not in have]
+    if new:
+        InboxItem.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
