@@ -10,12 +10,10 @@ crash loses only the batch it was in."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +23,7 @@ from cases.models import REGISTERED_STATUSES, AuditAction, InboxItem, Nominal
 from mappa.models import MappaReviewDue
 from mappa.rules import ReviewStatus, review_status
 from mappa.services.levels import REVIEWED_LEVELS, review_due_for, review_facts
+from rsom.locks import session_lock
 
 log = logging.getLogger(__name__)
 
@@ -63,22 +62,8 @@ def _fmt(day: date) -> str:
     return day.strftime("%-d %b %Y")
 
 
-@contextmanager
-def _sweep_lock() -> Iterator[bool]:
-    # A session lock, not a transaction one: it must outlive each batch's commit.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [MAPPA_SWEEP_LOCK])
-        held = cursor.fetchone()[0]
-    try:
-        yield held
-    finally:
-        if held:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [MAPPA_SWEEP_LOCK])
-            except DatabaseError:
-                # A broken connection has already released its session locks.
-                log.warning("Could not release the MAPPA review sweep lock", exc_info=True)
+def _sweep_lock():
+    return session_lock(MAPPA_SWEEP_LOCK, "MAPPA review sweep")
 
 
 @dataclass

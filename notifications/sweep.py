@@ -8,12 +8,11 @@ its own, so a crash loses only the batch it was in and the next run completes th
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +39,7 @@ from notifications.models import (
     OpenDeadline,
 )
 from notifications.services import CLOCK_FIELDS, CLOCK_PREFETCH, clock_values, compute_clock
+from rsom.locks import session_lock
 
 log = logging.getLogger(__name__)
 
@@ -77,22 +77,8 @@ def _fmt(day: date) -> str:
     return day.strftime("%-d %b %Y")
 
 
-@contextmanager
-def _sweep_lock() -> Iterator[bool]:
-    # A session lock, not a transaction one: it must outlive each batch's commit.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SWEEP_LOCK])
-        held = cursor.fetchone()[0]
-    try:
-        yield held
-    finally:
-        if held:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK])
-            except DatabaseError:
-                # A broken connection has already released its session locks.
-                log.warning("Could not release the register sweep lock", exc_info=True)
+def _sweep_lock():
+    return session_lock(SWEEP_LOCK, "register sweep")
 
 
 def sweep_register(on: date | None = None, batch_size: int = 1000) -> SweepResult:

@@ -14,12 +14,10 @@ and rows are locked and compared before they are written, so a decision made mea
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +35,7 @@ from risk.services.reactive import (
     with_reactive_facts,
 )
 from risk.services.triggers import reactive_return_flag
+from rsom.locks import session_lock
 
 log = logging.getLogger(__name__)
 
@@ -86,22 +85,8 @@ class RefreshResult:
         )
 
 
-@contextmanager
-def _refresh_lock() -> Iterator[bool]:
-    # A session lock, not a transaction one: it must outlive each batch's commit.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REACTIVE_LOCK])
-        held = cursor.fetchone()[0]
-    try:
-        yield held
-    finally:
-        if held:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [REACTIVE_LOCK])
-            except DatabaseError:
-                # A broken connection has already released its session locks.
-                log.warning("Could not release the reactive refresh lock", exc_info=True)
+def _refresh_lock():
+    return session_lock(REACTIVE_LOCK, "reactive refresh")
 
 
 def refresh_reactive(on: date | None = None, batch_size: int = 1000) -> RefreshResult:

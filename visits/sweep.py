@@ -11,12 +11,11 @@ deterministic keys, and each batch commits on its own, so a crash loses only the
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils import timezone
 from cases import audit
 from cases.models import REGISTERED_STATUSES, AuditAction, InboxItem, Nominal
 from risk.models import RiskManagementPlan
+from rsom.locks import session_lock
 from visits.models import Visit, VisitDue
 from visits.services.due import visit_due_for
 from visits.services.planning import DueStatus, due_status
@@ -65,22 +65,8 @@ def _fmt(day: date) -> str:
     return day.strftime("%-d %b %Y")
 
 
-@contextmanager
-def _sweep_lock() -> Iterator[bool]:
-    # A session lock, not a transaction one: it must outlive each batch's commit.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [VISIT_SWEEP_LOCK])
-        held = cursor.fetchone()[0]
-    try:
-        yield held
-    finally:
-        if held:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [VISIT_SWEEP_LOCK])
-            except DatabaseError:
-                # A broken connection has already released its session locks.
-                log.warning("Could not release the visit sweep lock", exc_info=True)
+def _sweep_lock():
+    return session_lock(VISIT_SWEEP_LOCK, "visit sweep")
 
 
 @dataclass

@@ -17,14 +17,12 @@ same day sends nothing; a failed send rolls the row back and the next run tries 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -33,6 +31,7 @@ from django.utils import timezone
 
 from cases.models import InboxItem, Nominal, User
 from dashboards.models import DigestSent
+from rsom.locks import session_lock
 
 log = logging.getLogger(__name__)
 
@@ -85,20 +84,8 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-@contextmanager
-def _digest_lock() -> Iterator[bool]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [DIGEST_LOCK])
-        held = cursor.fetchone()[0]
-    try:
-        yield held
-    finally:
-        if held:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [DIGEST_LOCK])
-            except DatabaseError:
-                log.warning("Could not release the digest lock", exc_info=True)
+def _digest_lock():
+    return session_lock(DIGEST_LOCK, "digest")
 
 
 def digest_cutoff(on: date, now: datetime | None = None) -> datetime:

@@ -23,12 +23,10 @@ figures are filed under and the day the windows and overdue dates are measured f
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -37,6 +35,7 @@ from cases.models import REGISTERED_STATUSES, Nominal, NominalStatus, RiskLevel,
 from dashboards.mi import percentage, ratio
 from dashboards.models import DailySnapshot
 from notifications.models import Breach, Notification, Severity
+from rsom.locks import session_lock
 from visits.services.planning import DueStatus, due_status_q
 
 log = logging.getLogger(__name__)
@@ -72,21 +71,8 @@ class SnapshotResult:
         )
 
 
-@contextmanager
-def _snapshot_lock() -> Iterator[bool]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SNAPSHOT_LOCK])
-        held = cursor.fetchone()[0]
-    try:
-        yield held
-    finally:
-        if held:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [SNAPSHOT_LOCK])
-            except DatabaseError:
-                # A broken connection has already released its session locks.
-                log.warning("Could not release the snapshot lock", exc_info=True)
+def _snapshot_lock():
+    return session_lock(SNAPSHOT_LOCK, "snapshot")
 
 
 def snapshot_take(on: date | None = None) -> SnapshotResult:
