@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from cases.models.people import Force, Team
@@ -206,6 +207,9 @@ class Nominal(models.Model):
                 opclasses=["gin_trgm_ops"],
             ),
             models.Index(fields=["force", "date_of_birth"], name="nominal_force_dob"),
+            # Search matches a reference case-insensitively OR names by trigram; without this
+            # PostgreSQL cannot combine the two indexes and scores every case in the force.
+            models.Index(Upper("reference"), name="nominal_reference_upper"),
             models.Index(fields=["offender_manager", "status"], name="nominal_om_status"),
             models.Index(fields=["team", "status"], name="nominal_team_status"),
             models.Index(fields=["force", "risk_level", "status"], name="nominal_force_risk"),
