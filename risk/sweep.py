@@ -116,9 +116,15 @@ def _flag_missed_notifications(on: date) -> int:
     """Domain.md section 5: a missed notification flags a reactive case for return. Only cases
     under reactive management whose notification is overdue (the register's stored clock) are
     read; a case already flagged for that date is not flagged again."""
-    overdue = Nominal.objects.filter(
-        status=NominalStatus.REACTIVE, clock__next_due__lt=on
-    ).select_related("clock", "reactive")
+    # Cases already flagged for a missed notification are left out in SQL, so a quiet night
+    # reads no case one by one.
+    overdue = (
+        Nominal.objects.filter(status=NominalStatus.REACTIVE, clock__next_due__lt=on)
+        .exclude(
+            reactive__return_triggers__contains=[{"trigger": ReturnTrigger.MISSED_NOTIFICATION}]
+        )
+        .select_related("clock", "reactive")
+    )
     flagged = 0
     for nominal in overdue:
         failed_on = nominal.clock.next_due + timedelta(days=1)

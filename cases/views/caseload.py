@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
-from django.utils import timezone
 
 from cases import audit
 from cases.extensions import CASELOAD_COLUMNS
@@ -48,7 +47,6 @@ def caseload(request):
             "is_manager": is_manager,
             "title": "My caseload" if scope == "mine" else "Team caseload",
             "caseload_columns": CASELOAD_COLUMNS,
-            "today": timezone.localdate(),
         },
     )
 

@@ -132,6 +132,9 @@ class OrderTerm(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    def has_ended(self, on) -> bool:
+        return self.ends_on is not None and self.ends_on < on
+
 
 class OrderChangeKind(models.TextChoices):
     VARIATION = "variation", "Varied"

@@ -121,7 +121,6 @@ def order_list(request, pk):
             "rows": _rows(nominal, on),
             "breaches": orders.case_breaches(nominal)[:5],
             "counts": breach_counts(nominal),
-            "today": on,
         },
     )
 
@@ -151,7 +150,7 @@ def order_detail(request, order_id):
             "flags": orders.order_flags(order, on),
             "breaches": orders.case_breaches(nominal).filter(order=order),
             "breachable": order.type in order_rules.PREVENTIVE_KINDS,
-            "today": on,
+            "ended_terms": {t.pk for t in order.terms.all() if t.has_ended(on)},
         },
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -279,4 +279,3 @@ def test_another_clerks_journey_key_is_not_usable(client, front_desk, conviction
     client.logout()
     client.force_login(front_desk)  # a new session: the journey is not in it
     assert client.get(details_url(conviction.nominal, key)).status_code == 404
-    assert date.today()  # keep imports used
