@@ -320,6 +320,22 @@ def inbox_add(
     return created
 
 
+def inbox_add_many(items: list[InboxItem]) -> int:
+    """Add the unsaved items not already in their users' inboxes (same key, done or not), in a
+    few statements however many; returns how many were added. For the nightly jobs."""
+    if not items:
+        return 0
+    have = set(
+        InboxItem.objects.filter(
+            user_id__in={i.user_id for i in items}, key__in=[i.key for i in items]
+        ).values_list("user_id", "key")
+    )
+    new = [i for i in items if (i.user_id, i.key) not in have]
+    if new:
+        InboxItem.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
 def inbox_mark_done(*, acting_user: User, item_id: int) -> bool:
     """Mark one of the user's own items done (again is a no-op)."""
     return bool(

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cases import audit
 from cases.models import REGISTERED_STATUSES, AuditAction, InboxItem, Nominal
+from cases.services import inbox_add_many
 from mappa.models import MappaReviewDue
 from mappa.rules import ReviewStatus, review_status
 from mappa.services.levels import REVIEWED_LEVELS, review_due_for, review_facts
@@ -190,14 +191,4 @@ def _tell(batch: list[Nominal], computed: dict, on: date) -> int:
                 key=f"mappa-review-{status}:{person.pk}:{due.isoformat()}",
             )
         )
-    if not items:
-        return 0
-    have = set(
-        InboxItem.objects.filter(
-            user_id__in={i.user_id for i in items}, key__in=[i.key for i in items]
-        ).values_list("user_id", "key")
-    )
-    new = [i for i in items if (i.user_id, i.key) not in have]
-    if new:
-        InboxItem.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
+    return inbox_add_many(items)

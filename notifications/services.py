@@ -19,11 +19,14 @@ from cases.services import case_event, inbox_add
 from notifications import order_rules, rules
 from notifications.clock import Deadline, PersonClock, Registration, person_clock
 from notifications.details import details_snapshot
+from notifications.history import History, load_history
 from notifications.models import (
+    CLOCK_KIND,
     Absence,
     AbsenceKind,
     Clock,
     Conviction,
+    DeadlineKind,
     Notification,
     OpenDeadline,
 )
@@ -190,61 +193,55 @@ def absence_save(
 # --- The clock ----------------------------------------------------------------------------------
 
 
-def _no_fixed_abode(addresses, on: date) -> bool:
-    current = [a for a in addresses if a.kind in ("home", "no_fixed_abode") and a.is_current(on)]
+def _no_fixed_abode(home_addresses, on: date) -> bool:
+    # The newest current home decides: an address, or a place where the person can be found.
+    current = [a for a in home_addresses if a.to_date is None or a.to_date >= on]
     current.sort(key=lambda a: (a.from_date or date.min, a.pk), reverse=True)
     return bool(current) and current[0].kind == "no_fixed_abode"
 
 
-def compute_clock(nominal: Nominal, *, on: date) -> PersonClock:
-    """The person's clock from their prefetched rows (convictions, notifications, absences,
-    open deadlines, addresses): no query per row when the caller has prefetched them."""
-    force = nominal.force
+def _period(conviction) -> rules.NotificationPeriod:
+    return rules.NotificationPeriod(
+        conviction.relevant_date,
+        conviction.last_day,
+        conviction.indefinite,
+        conviction.period_months,
+        conviction.period_explanation,
+    )
+
+
+def compute_clock(history: History, *, on: date) -> PersonClock:
+    """The person's clock from their history (see notifications.history)."""
+    force = history.force
     registrations = [
-        Registration(c.period, c.age_on_relevant_date < 18)
-        for c in nominal.convictions.all()
-        if c.threshold_met
-    ]
-    absences = [(a.first_day, a.last_day) for a in nominal.absences.all()]
-    custody = [(a.first_day, a.last_day) for a in nominal.absences.all() if a.kind == "custody"]
-    notified = [
-        (timezone.localtime(n.taken_at).date(), n.clock_kind) for n in nominal.notifications.all()
-    ]
-    open_deadlines = [
-        Deadline(d.get_kind_display(), d.due, d.why)
-        for d in nominal.open_deadlines.all()
-        if d.is_open
-    ]
-    discharges = [
-        r.requirements_end_on
-        for r in nominal.reviews.all()
-        if r.outcome == "discharged" and r.requirements_end_on
+        Registration(_period(c), c.age_on_relevant_date < 18) for c in history.convictions
     ]
     return person_clock(
         registrations=registrations,
-        notifications=notified,
-        absences=absences,
-        custody=custody,
-        open_deadlines=open_deadlines,
+        notifications=[(n.day, CLOCK_KIND[n.type]) for n in history.notifications],
+        absences=[(a.first_day, a.last_day) for a in history.absences],
+        custody=[(a.first_day, a.last_day) for a in history.absences if a.kind == "custody"],
+        open_deadlines=[
+            Deadline(DeadlineKind(d.kind).label, d.due, d.why) for d in history.open_deadlines
+        ],
         on=on,
-        no_fixed_abode=_no_fixed_abode(nominal.addresses.all(), on),
-        extra_periods=extra_periods(nominal),
+        no_fixed_abode=_no_fixed_abode(history.home_addresses, on),
+        extra_periods=extra_periods(history),
         feb29_falls_on_march_1=force.feb29_anniversary_on_march_1,
         review_adult_years=force.review_adult_years,
         review_youth_years=force.review_youth_years,
         ending_notice_days=force.ending_notice_days,
-        discharged_on=max(discharges, default=None),
+        discharged_on=max((d.requirements_end_on for d in history.discharges), default=None),
     )
 
 
-def extra_periods(nominal: Nominal) -> list[rules.NotificationPeriod]:
+def extra_periods(history: History) -> list[rules.NotificationPeriod]:
     """Periods that extend the requirement beyond convictions: SHPOs and notification orders
-    (and their interim versions). Reads the prefetched convictions and civil orders."""
-    orders = list(nominal.civil_orders.all())
+    (and their interim versions)."""
+    orders = history.civil_orders
     if not orders:
         return []
     by_pk = {order.pk: order for order in orders}
-    conviction_periods = [c.period for c in nominal.convictions.all() if c.threshold_met]
     facts = []
     for order in orders:
         replacement = by_pk.get(order.replaced_by_id)
@@ -266,9 +263,9 @@ def extra_periods(nominal: Nominal) -> list[rules.NotificationPeriod]:
         )
     return order_rules.order_periods(
         facts,
-        conviction_periods=conviction_periods,
-        date_of_birth=nominal.date_of_birth,
-        feb29_falls_on_march_1=nominal.force.feb29_anniversary_on_march_1,
+        conviction_periods=[_period(c) for c in history.convictions],
+        date_of_birth=history.date_of_birth,
+        feb29_falls_on_march_1=history.force.feb29_anniversary_on_march_1,
     )
 
 
@@ -304,24 +301,10 @@ def clock_values(computed: PersonClock) -> dict[str, Any]:
     }
 
 
-CLOCK_PREFETCH = [
-    "convictions",
-    "absences",
-    "notifications",
-    "open_deadlines",
-    "addresses",
-    "reviews",
-    "civil_orders",
-]
-
-
 def clock_refresh(nominal: Nominal, *, on: date | None = None) -> Clock:
     """Recompute and store one person's clock (called by every service that changes it)."""
     on = on or timezone.localdate()
-    fresh = (
-        Nominal.objects.select_related("force").prefetch_related(*CLOCK_PREFETCH).get(pk=nominal.pk)
-    )
-    values = clock_values(compute_clock(fresh, on=on))
+    values = clock_values(compute_clock(load_history(nominal.pk), on=on))
     clock, _ = Clock.objects.update_or_create(
         nominal_id=nominal.pk, defaults={**values, "computed_on": on}
     )

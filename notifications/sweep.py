@@ -13,32 +13,26 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import audit
 from cases.models import (
     REGISTERED_STATUSES,
-    Address,
     AuditAction,
+    Force,
     InboxItem,
     Nominal,
     NominalStatus,
+    display_name,
 )
-from cases.services import case_event
+from cases.services import case_event, inbox_add_many
 from notifications import rules
 from notifications.clock import PersonClock
-from notifications.models import (
-    Absence,
-    CivilOrder,
-    Clock,
-    Conviction,
-    IndefiniteReview,
-    Notification,
-    OpenDeadline,
-)
-from notifications.services import CLOCK_FIELDS, CLOCK_PREFETCH, clock_values, compute_clock
+from notifications.history import load_histories
+from notifications.models import Clock
+from notifications.services import CLOCK_FIELDS, clock_values, compute_clock
+from rsom.batches import rows_of
 from rsom.locks import session_lock
 
 log = logging.getLogger(__name__)
@@ -92,9 +86,10 @@ def sweep_register(on: date | None = None, batch_size: int = 1000) -> SweepResul
             return SweepResult(on=on, ran=False)
         checked = changed = added = 0
         last_pk = 0
+        forces = Force.objects.in_bulk()
         while True:
             with transaction.atomic():
-                batch = _batch(last_pk, batch_size)
+                batch = _batch(last_pk, batch_size, forces)
                 if not batch:
                     break
                 counts = _sweep_batch(batch, on=on)
@@ -116,105 +111,71 @@ def sweep_register(on: date | None = None, batch_size: int = 1000) -> SweepResul
 # --- Clocks -------------------------------------------------------------------------------------
 
 
-# Only the columns compute_clock reads: the sweep reads every person's whole history each night.
-_LEAN = {
-    "convictions": Conviction.objects.only(
-        "nominal_id",
-        "relevant_date",
-        "last_day",
-        "indefinite",
-        "period_months",
-        "period_explanation",
-        "age_on_relevant_date",
-        "threshold_met",
-    ),
-    "absences": Absence.objects.only("nominal_id", "kind", "first_day", "last_day"),
-    "notifications": Notification.objects.only("nominal_id", "taken_at", "type"),
-    "open_deadlines": OpenDeadline.objects.filter(met_by__isnull=True, closed_on__isnull=True).only(
-        "nominal_id", "kind", "due", "why", "met_by_id", "closed_on"
-    ),
-    "reviews": IndefiniteReview.objects.only("nominal_id", "outcome", "requirements_end_on"),
-    "addresses": Address.objects.only("nominal_id", "kind", "from_date", "to_date"),
-    "civil_orders": CivilOrder.objects.only(
-        "nominal_id",
-        "type",
-        "made_on",
-        "served_on",
-        "ends_on",
-        "discharged_on",
-        "replaced_by_id",
-        "foreign_conviction_on",
-        "foreign_disposal",
-        "foreign_custody_months",
-    ),
-}
+@dataclass
+class _Person:
+    """What the sweep reads of each person besides their history: plain values, because model
+    instances for the whole register cost the night several seconds."""
+
+    pk: int
+    force: Force
+    date_of_birth: date
+    status: str
+    offender_manager_id: int | None
+    display_name: str
+    stored: tuple | None  # the clock's CLOCK_FIELDS as stored, None if it has none yet
 
 
-def _with_history(people: list[Nominal]) -> list[Nominal]:
-    """Attach each person's register history (CLOCK_PREFETCH) with one query per relation.
-
-    This fills the same cache prefetch_related does, without the queryset it builds for every
-    person and relation: at 150,000 people those cost more than the clocks themselves. Rows keep
-    their model's ordering, so the clock comes out exactly as clock_refresh computes it."""
-    ids = [p.pk for p in people]
-    caches: dict[int, dict[str, list]] = {pk: {} for pk in ids}
-    for name in CLOCK_PREFETCH:
-        relation = Nominal._meta.get_field(name)
-        if not (relation.one_to_many and relation.auto_created):
-            prefetch_related_objects(people, name)  # anything else: Django's own prefetch
-            continue
-        key = relation.field.attname
-        queryset = _LEAN.get(name, relation.related_model._default_manager.all())
-        for pk in ids:
-            caches[pk][name] = []
-        for row in queryset.filter(**{f"{key}__in": ids}):
-            caches[getattr(row, key)][name].append(row)
-    for person in people:
-        person._prefetched_objects_cache = {
-            **getattr(person, "_prefetched_objects_cache", {}),
-            **caches[person.pk],
-        }
-    return people
-
-
-def _people(queryset) -> list[Nominal]:
-    return _with_history(list(queryset))
-
-
-def _batch(last_pk: int, batch_size: int) -> list[Nominal]:
+def _batch(last_pk: int, batch_size: int, forces: dict[int, Force]) -> list[_Person]:
     # Walk by primary key: a keyset page stays fast however far through the register it is.
-    people = Nominal.objects.filter(pk__gt=last_pk).select_related("force", "clock")
-    return _people(people.order_by("pk")[:batch_size])
+    rows = list(
+        Nominal.objects.filter(pk__gt=last_pk)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "force_id",
+            "date_of_birth",
+            "status",
+            "offender_manager_id",
+            "surname",
+            "forenames",
+        )[:batch_size]
+    )
+    clocks = rows_of(Clock.objects.all(), [row[0] for row in rows], field="pk")
+    stored = {pk: values for pk, *values in clocks.values_list("pk", *CLOCK_FIELDS)}
+    return [
+        _Person(
+            pk=pk,
+            force=forces[force_id],
+            date_of_birth=born,
+            status=status,
+            offender_manager_id=om,
+            display_name=display_name(surname, forenames),
+            stored=tuple(stored[pk]) if pk in stored else None,
+        )
+        for pk, force_id, born, status, om, surname, forenames in rows
+    ]
 
 
-def _stored(nominal: Nominal) -> Clock | None:
-    try:
-        return nominal.clock
-    except Clock.DoesNotExist:
-        return None
+def _as_stored(values: dict) -> tuple:
+    return tuple(values[name] for name in CLOCK_FIELDS)
 
 
-def _differs(clock: Clock, values: dict) -> bool:
-    return any(getattr(clock, name) != values[name] for name in CLOCK_FIELDS)
-
-
-def _sweep_batch(batch: list[Nominal], *, on: date) -> tuple[int, int]:
-    computed = {n.pk: compute_clock(n, on=on) for n in batch}
+def _sweep_batch(batch: list[_Person], *, on: date) -> tuple[int, int]:
+    histories = load_histories(batch)
+    computed = {p.pk: compute_clock(histories[p.pk], on=on) for p in batch}
     stale, missing = [], []
-    for nominal in batch:
-        stored = _stored(nominal)
-        if stored is None:
-            missing.append(
-                Clock(nominal=nominal, computed_on=on, **clock_values(computed[nominal.pk]))
-            )
-        elif _differs(stored, clock_values(computed[nominal.pk])):
-            stale.append(nominal.pk)
+    for person in batch:
+        values = clock_values(computed[person.pk])
+        if person.stored is None:
+            missing.append(Clock(nominal_id=person.pk, computed_on=on, **values))
+        elif person.stored != _as_stored(values):
+            stale.append(person.pk)
     changed = _rewrite(stale, on, computed)
     if missing:
         # A service may create the row meanwhile; its value is as fresh as ours, so keep it.
         Clock.objects.bulk_create(missing, ignore_conflicts=True)
-    wanted = [item for nominal in batch for item in _inbox_items(nominal, computed[nominal.pk], on)]
-    return changed + len(missing), _inbox_add_all(wanted)
+    wanted = [item for person in batch for item in _inbox_items(person, computed[person.pk], on)]
+    return changed + len(missing), inbox_add_many(wanted)
 
 
 def _rewrite(pks: list[int], on: date, computed: dict[int, PersonClock]) -> int:
@@ -224,11 +185,12 @@ def _rewrite(pks: list[int], on: date, computed: dict[int, PersonClock]) -> int:
         return 0
     locked = {c.pk: c for c in Clock.objects.select_for_update().filter(pk__in=pks)}
     changed = []
-    for nominal in _people(Nominal.objects.filter(pk__in=list(locked)).select_related("force")):
-        computed[nominal.pk] = compute_clock(nominal, on=on)
-        values = clock_values(computed[nominal.pk])
-        clock = locked[nominal.pk]
-        if _differs(clock, values):
+    people = Nominal.objects.filter(pk__in=list(locked)).select_related("force")
+    for nominal_id, history in load_histories(people).items():
+        computed[nominal_id] = compute_clock(history, on=on)
+        values = clock_values(computed[nominal_id])
+        clock = locked[nominal_id]
+        if _as_stored(values) != tuple(getattr(clock, name) for name in CLOCK_FIELDS):
             for name, value in values.items():
                 setattr(clock, name, value)
             clock.computed_on = on
@@ -275,7 +237,7 @@ def _case_link(nominal_id: int) -> str:
     return reverse("cases:nominal-detail", args=[nominal_id])
 
 
-def _inbox_items(nominal: Nominal, clock: PersonClock, on: date) -> list[InboxItem]:
+def _inbox_items(nominal: _Person | Nominal, clock: PersonClock, on: date) -> list[InboxItem]:
     """What the allocated offender manager should hear about this case today."""
     if nominal.status not in REGISTERED_STATUSES or not nominal.offender_manager_id:
         return []
@@ -318,7 +280,7 @@ def _inbox_items(nominal: Nominal, clock: PersonClock, on: date) -> list[InboxIt
     return items
 
 
-def _item(nominal: Nominal, *, kind: str, title: str, detail: str, due: date, key: str):
+def _item(nominal: _Person | Nominal, *, kind: str, title: str, detail: str, due: date, key: str):
     return InboxItem(
         user_id=nominal.offender_manager_id,
         nominal_id=nominal.pk,
@@ -329,21 +291,6 @@ def _item(nominal: Nominal, *, kind: str, title: str, detail: str, due: date, ke
         link=_case_link(nominal.pk),
         key=key[:200],
     )
-
-
-def _inbox_add_all(items: list[InboxItem]) -> int:
-    """Add the items not already there (done or not), in one statement; returns how many."""
-    if not items:
-        return 0
-    have = set(
-        InboxItem.objects.filter(
-            user_id__in={i.user_id for i in items}, key__in=[i.key for i in items]
-        ).values_list("user_id", "key")
-    )
-    new = [i for i in items if (i.user_id, i.key) not in have]
-    if new:
-        InboxItem.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
 
 
 # --- End of requirements (s.82; s.91C for a discharge on review) --------------------------------
@@ -391,7 +338,7 @@ def _end_requirements(on: date, batch_size: int) -> tuple[int, int]:
             )
             items = [_close(person, ending[person.pk]) for person in people]
             ended += len(people)
-            told += _inbox_add_all([i for i in items if i is not None])
+            told += inbox_add_many([i for i in items if i is not None])
     return ended, told
 
 

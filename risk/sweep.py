@@ -163,8 +163,26 @@ def _batch(last_pk: int, batch_size: int, on: date) -> list[Nominal]:
     candidates = Nominal.objects.filter(
         Q(status__in=[NominalStatus.ACTIVE, NominalStatus.REACTIVE]) | Q(reactive__isnull=False),
         pk__gt=last_pk,
-    ).select_related("force", "reactive")
+    ).select_related("reactive")
+    # Forces prefetched, not joined: one instance per force, not one per person.
+    candidates = candidates.prefetch_related("force").only(*_PERSON)
     return list(with_reactive_facts(candidates, on).order_by("pk")[:batch_size])
+
+
+# What the refresh reads of each person besides the facts annotated in SQL: what the rule and an
+# inbox item need, and the row stored for them.
+_PERSON = [
+    "status",
+    "risk_level",
+    "mappa_level",
+    "on_licence",
+    "offender_manager_id",
+    "surname",
+    "forenames",
+    "reference",
+    "force",
+    "reactive",
+]
 
 
 @dataclass

@@ -87,6 +87,12 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["nominal", "status", "-visited_at"], name="visit_history"),
             models.Index(fields=["created_by", "status", "planned_for"], name="visit_planned"),
+            # The nightly sweep reads every case's last completed visit from this index alone.
+            models.Index(
+                fields=["nominal", "visited_at"],
+                condition=Q(status="recorded", outcome="completed"),
+                name="visit_completed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

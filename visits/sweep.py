@@ -17,12 +17,15 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Max
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import audit
-from cases.models import REGISTERED_STATUSES, AuditAction, InboxItem, Nominal
+from cases.models import REGISTERED_STATUSES, AuditAction, Force, InboxItem, Nominal, display_name
+from cases.services import inbox_add_many
 from risk.models import RiskManagementPlan
+from rsom.batches import rows_of
 from rsom.locks import session_lock
 from visits.models import Visit, VisitDue
 from visits.services.due import visit_due_for
@@ -88,9 +91,10 @@ def sweep_visits(on: date | None = None, batch_size: int = 1000) -> VisitSweepRe
             return VisitSweepResult(on=on, ran=False)
         totals = _Totals()
         last_pk = 0
+        forces = Force.objects.in_bulk()
         while True:
             with transaction.atomic():
-                batch = _batch(last_pk, batch_size)
+                batch = _batch(last_pk, batch_size, forces)
                 if not batch:
                     break
                 _sweep_batch(batch, on, totals)
@@ -99,35 +103,80 @@ def sweep_visits(on: date | None = None, batch_size: int = 1000) -> VisitSweepRe
         return VisitSweepResult(on=on, ran=True, **asdict(totals))
 
 
-def _batch(last_pk: int, batch_size: int) -> list[Nominal]:
+@dataclass
+class _Case:
+    """What the sweep reads of each case: plain values, because model instances for the whole
+    register cost the night several seconds."""
+
+    pk: int
+    force: Force
+    status: str
+    risk_level: str
+    risk_level_set_on: date | None
+    offender_manager_id: int | None
+    reference: str
+    display_name: str
+    stored: tuple[date | None, str] | None  # the stored (due, why), None if none yet
+
+
+def _batch(last_pk: int, batch_size: int, forces: dict[int, Force]) -> list[_Case]:
     # Walk by primary key: a keyset page stays fast however far through the register it is.
-    people = Nominal.objects.filter(pk__gt=last_pk).select_related("force", "visit_due")
-    return list(people.order_by("pk")[:batch_size])
+    rows = list(
+        Nominal.objects.filter(pk__gt=last_pk)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "force_id",
+            "status",
+            "risk_level",
+            "risk_level_set_on",
+            "offender_manager_id",
+            "reference",
+            "surname",
+            "forenames",
+        )[:batch_size]
+    )
+    due = rows_of(VisitDue.objects.all(), [row[0] for row in rows], field="pk")
+    stored = {pk: (day, why) for pk, day, why in due.values_list("pk", "due", "why")}
+    return [
+        _Case(
+            pk=pk,
+            force=forces[force_id],
+            status=status,
+            risk_level=level,
+            risk_level_set_on=level_set_on,
+            offender_manager_id=om,
+            reference=reference,
+            display_name=display_name(surname, forenames),
+            stored=stored.get(pk),
+        )
+        for pk, force_id, status, level, level_set_on, om, reference, surname, forenames in rows
+    ]
 
 
 # --- The facts, a few queries per batch ---------------------------------------------------------
 
 
 def _last_completed(ids: Iterable[int]) -> dict[int, date]:
-    # Section 5: only a completed visit restarts the interval; failed attempts never do.
+    # Section 5: only a completed visit restarts the interval; failed attempts never do. The
+    # local day of the latest visit is the latest local day.
     rows = (
-        Visit.objects.completed()
-        .filter(nominal_id__in=list(ids))
+        rows_of(Visit.objects.completed(), ids)
         .values("nominal_id")
-        .annotate(last=Max("visited_at"))
+        .annotate(last=TruncDate(Max("visited_at")))
         .values_list("nominal_id", "last")
     )
-    return {pk: timezone.localtime(last).date() for pk, last in rows}
+    return dict(rows)
 
 
 def _individual(ids: Iterable[int]) -> dict[int, tuple[int, str]]:
-    rows = RiskManagementPlan.objects.filter(
-        nominal_id__in=list(ids), current=True, visit_interval_months__isnull=False
+    rows = rows_of(
+        RiskManagementPlan.objects.filter(current=True, visit_interval_months__isnull=False), ids
     ).values_list("nominal_id", "visit_interval_months", "visit_interval_reason")
     return {pk: (months, reason) for pk, months, reason in rows}
 
 
-def _computed(people: list[Nominal]) -> dict[int, tuple[date | None, str]]:
+def _computed(people: list[_Case] | list[Nominal]) -> dict[int, tuple[date | None, str]]:
     ids = [p.pk for p in people]
     completed, individual = _last_completed(ids), _individual(ids)
     out = {}
@@ -146,34 +195,33 @@ def _computed(people: list[Nominal]) -> dict[int, tuple[date | None, str]]:
     return out
 
 
-def _stored(nominal: Nominal) -> VisitDue | None:
-    try:
-        return nominal.visit_due
-    except VisitDue.DoesNotExist:
-        return None
-
-
 # --- One batch ----------------------------------------------------------------------------------
 
 
-def _sweep_batch(batch: list[Nominal], on: date, totals: _Totals) -> None:
+def _sweep_batch(batch: list[_Case], on: date, totals: _Totals) -> None:
     computed = _computed(batch)
     totals.failed += len(batch) - len(computed)
     stale, missing = [], []
-    for person in batch:
-        if person.pk not in computed:
+    for case in batch:
+        if case.pk not in computed:
             continue
-        stored = _stored(person)
-        if stored is None:
-            due, why = computed[person.pk]
-            missing.append(VisitDue(nominal=person, due=due, why=why, computed_on=on))
-        elif (stored.due, stored.why) != computed[person.pk]:
-            stale.append(person.pk)
+        if case.stored is None:
+            missing.append(case)
+        elif case.stored != computed[case.pk]:
+            stale.append(case.pk)
     changed = _rewrite(stale, on, computed)
     if missing:
         # A service may create the row meanwhile; its value is as fresh as ours, so keep it.
-        VisitDue.objects.bulk_create(missing, ignore_conflicts=True)
-    written = changed + [m.nominal for m in missing]
+        VisitDue.objects.bulk_create(
+            [
+                VisitDue(
+                    nominal_id=c.pk, due=computed[c.pk][0], why=computed[c.pk][1], computed_on=on
+                )
+                for c in missing
+            ],
+            ignore_conflicts=True,
+        )
+    written = changed + missing
     totals.due_dates_changed += len(written)
     totals.inbox_items_added += _tell_overdue(batch, computed, on)
     if written:
@@ -181,11 +229,11 @@ def _sweep_batch(batch: list[Nominal], on: date, totals: _Totals) -> None:
             actor=None,
             action=AuditAction.CHANGE,
             description=f"Nightly visit sweep: {len(written)} next visit due dates changed",
-            changes=[_change(p, computed[p.pk][0]) for p in written[:200]],
+            changes=[_change(c, computed[c.pk][0]) for c in written[:200]],
         )
 
 
-def _change(nominal: Nominal, due: date | None) -> dict:
+def _change(nominal: _Case | Nominal, due: date | None) -> dict:
     return {"field": nominal.reference, "old": "", "new": _fmt(due) if due else "none"}
 
 
@@ -227,7 +275,7 @@ def _store(rows: list[VisitDue], on: date) -> None:
 # --- The offender manager's inbox ---------------------------------------------------------------
 
 
-def _tell_overdue(batch: list[Nominal], computed: dict, on: date) -> int:
+def _tell_overdue(batch: list[_Case], computed: dict, on: date) -> int:
     """A "Visit overdue" item for each allocated offender manager, once per due date."""
     items = []
     for person in batch:
@@ -250,14 +298,4 @@ def _tell_overdue(batch: list[Nominal], computed: dict, on: date) -> int:
                 key=f"visit-overdue:{person.pk}:{due.isoformat()}",
             )
         )
-    if not items:
-        return 0
-    have = set(
-        InboxItem.objects.filter(
-            user_id__in={i.user_id for i in items}, key__in=[i.key for i in items]
-        ).values_list("user_id", "key")
-    )
-    new = [i for i in items if (i.user_id, i.key) not in have]
-    if new:
-        InboxItem.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
+    return inbox_add_many(items)

@@ -18,6 +18,7 @@ from cases.models.nominal import (
     RiskLevel,
     Sex,
     Vehicle,
+    display_name,
 )
 from cases.models.people import CASE_ROLES, Force, Role, Team, User
 from cases.models.timeline import CaseEvent, FieldChange
@@ -40,6 +41,7 @@ __all__ = [
     "MappaCategory",
     "MappaLevel",
     "Nominal",
+    "display_name",
     "NominalGroupObjectPermission",
     "NominalStatus",
     "NominalUserObjectPermission",

@@ -139,6 +139,11 @@ class NominalQuerySet(models.QuerySet):
         )
 
 
+def display_name(surname: str, forenames: str) -> str:
+    """Surname first, as police indexes list people."""
+    return f"{surname.upper()}, {forenames}"
+
+
 class Nominal(models.Model):
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="nominals")
     reference = models.CharField(max_length=20, editable=False)
@@ -224,8 +229,7 @@ class Nominal(models.Model):
 
     @property
     def display_name(self) -> str:
-        """Surname first, as police indexes list people."""
-        return f"{self.surname.upper()}, {self.forenames}"
+        return display_name(self.surname, self.forenames)
 
     def age_on(self, on: date) -> int:
         from cases.dates import age_on

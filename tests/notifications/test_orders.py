@@ -19,6 +19,7 @@ from cases import services as case_services
 from cases.models import AuditAction, AuditEvent, CaseEvent, InboxItem, Nominal, NominalStatus
 from notifications import orders, reviews
 from notifications import services as register
+from notifications.history import load_history
 from notifications.models import CivilOrder, Clock, OrderChange, OrderTerm, Schedule3Offence
 from notifications.sweep import sweep_register
 
@@ -352,14 +353,7 @@ def test_the_sweep_reads_orders_and_agrees_with_clock_refresh(om):
         people += pair(n)
     assert run() == small
     for person in people:
-        fresh = register.clock_values(
-            register.compute_clock(
-                Nominal.objects.select_related("force")
-                .prefetch_related(*register.CLOCK_PREFETCH)
-                .get(pk=person.pk),
-                on=TODAY(),
-            )
-        )
+        fresh = register.clock_values(register.compute_clock(load_history(person.pk), on=TODAY()))
         stored = clock(person)
         assert stored.subject and stored.last_day == fresh["last_day"]
         assert stored.deadlines == fresh["deadlines"]

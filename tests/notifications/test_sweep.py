@@ -19,6 +19,7 @@ from cases import services
 from cases.models import AuditAction, AuditEvent, CaseEvent, InboxItem, Nominal, NominalStatus
 from notifications import services as register
 from notifications import sweep as sweep_module
+from notifications.history import load_history
 from notifications.models import (
     Absence,
     Clock,
@@ -29,7 +30,7 @@ from notifications.models import (
     ReviewStage,
     Schedule3Offence,
 )
-from notifications.services import CLOCK_FIELDS, CLOCK_PREFETCH, clock_values, compute_clock
+from notifications.services import CLOCK_FIELDS, clock_values, compute_clock
 from notifications.sweep import SWEEP_LOCK, sweep_register
 from notifications.tasks import sweep_register_nightly
 
@@ -79,10 +80,7 @@ def trail_counts():
 
 
 def expected_values(nominal, on):
-    fresh = (
-        Nominal.objects.select_related("force").prefetch_related(*CLOCK_PREFETCH).get(pk=nominal.pk)
-    )
-    return clock_values(compute_clock(fresh, on=on))
+    return clock_values(compute_clock(load_history(nominal.pk), on=on))
 
 
 @pytest.fixture
@@ -396,14 +394,15 @@ def test_a_crash_keeps_the_batches_already_done(om, monkeypatch):
         convict(om, person)
         people.append(person)
     Clock.objects.update(requirement_why="stale")
-    real = sweep_module.compute_clock
+    real = sweep_module.load_histories
 
-    def failing(nominal, *, on):
-        if nominal.pk == people[3].pk:
+    def failing(batch):
+        batch = list(batch)
+        if people[3].pk in {p.pk for p in batch}:
             raise RuntimeError("worker lost")
-        return real(nominal, on=on)
+        return real(batch)
 
-    monkeypatch.setattr(sweep_module, "compute_clock", failing)
+    monkeypatch.setattr(sweep_module, "load_histories", failing)
     with pytest.raises(RuntimeError):
         sweep_register(on=ON, batch_size=2)
 
@@ -411,7 +410,7 @@ def test_a_crash_keeps_the_batches_already_done(om, monkeypatch):
     assert stale == {p.pk for p in people[2:]}
     assert not _holds_sweep_lock()
 
-    monkeypatch.setattr(sweep_module, "compute_clock", real)
+    monkeypatch.setattr(sweep_module, "load_histories", real)
     finished = sweep_register(on=ON, batch_size=2)
 
     assert finished.clocks_changed == 3

@@ -4,10 +4,11 @@ VisitDue so lists and the nightly sweep filter in SQL."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from django.utils import timezone
 
-from cases.models import Nominal, NominalStatus
+from cases.models import Force, Nominal, NominalStatus, RiskLevel
 from visits import rules
 from visits.models import Visit, VisitDue
 
@@ -21,19 +22,29 @@ NOT_VISITED = {
 }
 
 
+class CaseFacts(Protocol):
+    """What the due date reads of a case."""
+
+    status: str
+    risk_level: str
+    risk_level_set_on: date | None
+    force: Force
+
+
 def _fmt(day: date) -> str:
     return day.strftime("%-d %b %Y")
 
 
 def visit_due_for(
-    nominal: Nominal,
+    nominal: Nominal | CaseFacts,
     *,
     last_completed: date | None,
     individual: tuple[int, str] | None,
 ) -> tuple[date | None, str]:
-    """The next visit due and why, from plain facts about the case (no queries)."""
+    """The next visit due and why, from plain facts about the case (no queries): a case, or the
+    facts the nightly sweep reads of one."""
     if nominal.status in NOT_VISITED:
-        return None, f"No routine visits: {nominal.get_status_display().lower()}."
+        return None, f"No routine visits: {NominalStatus(nominal.status).label.lower()}."
     if nominal.status == NominalStatus.REACTIVE:
         return (
             None,
@@ -50,7 +61,7 @@ def visit_due_for(
         intervals_months=intervals,
         individual_interval_months=individual[0] if individual else None,
     )
-    level = nominal.get_risk_level_display().lower()
+    level = RiskLevel(nominal.risk_level).label.lower()
     basis = (
         f"every {months} months set in the plan ({individual[1]})"
         if individual
