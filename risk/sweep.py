@@ -23,7 +23,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import audit
-from cases.models import AuditAction, CaseEvent, InboxItem, Nominal, NominalStatus
+from cases.models import (
+    AuditAction,
+    CaseEvent,
+    Force,
+    InboxItem,
+    Nominal,
+    NominalStatus,
+    display_name,
+)
 from risk.models import ReactiveCase, ReactiveStage
 from risk.rules import ReturnTrigger
 from risk.services.reactive import (
@@ -35,6 +43,7 @@ from risk.services.reactive import (
     with_reactive_facts,
 )
 from risk.services.triggers import reactive_return_flag
+from rsom.batches import rows_of
 from rsom.locks import session_lock
 
 log = logging.getLogger(__name__)
@@ -100,9 +109,10 @@ def refresh_reactive(on: date | None = None, batch_size: int = 1000) -> RefreshR
             return RefreshResult(on=on, ran=False)
         totals = _Totals()
         last_pk = 0
+        forces = Force.objects.in_bulk()
         while True:
             with transaction.atomic():
-                batch = _batch(last_pk, batch_size, on)
+                batch = _batch(last_pk, batch_size, on, forces)
                 if not batch:
                     break
                 _refresh_batch(batch, on, totals)
@@ -158,49 +168,77 @@ class _Totals:
     flagged: int = 0
 
 
-def _batch(last_pk: int, batch_size: int, on: date) -> list[Nominal]:
-    # Only cases that can be eligible or are in the queue; a keyset page stays fast throughout.
-    candidates = Nominal.objects.filter(
-        Q(status__in=[NominalStatus.ACTIVE, NominalStatus.REACTIVE]) | Q(reactive__isnull=False),
-        pk__gt=last_pk,
-    ).select_related("reactive")
-    # Forces prefetched, not joined: one instance per force, not one per person.
-    candidates = candidates.prefetch_related("force").only(*_PERSON)
-    return list(with_reactive_facts(candidates, on).order_by("pk")[:batch_size])
+@dataclass
+class _Case:
+    """What the refresh reads of each case: its columns and the facts annotated in SQL as plain
+    values (model instances for the whole register cost the night seconds), and its row in the
+    queue, if any."""
+
+    pk: int
+    force: Force
+    status: str
+    risk_level: str
+    mappa_level: int | None
+    on_licence: bool
+    offender_manager_id: int | None
+    reference: str
+    display_name: str
+    low_risk_since: date | None
+    last_concern_on: date | None
+    civil_order_in_force: bool
+    reactive: ReactiveCase | None
 
 
-# What the refresh reads of each person besides the facts annotated in SQL: what the rule and an
-# inbox item need, and the row stored for them.
-_PERSON = [
+_COLUMNS = [
+    "pk",
+    "force_id",
     "status",
     "risk_level",
     "mappa_level",
     "on_licence",
     "offender_manager_id",
+    "reference",
     "surname",
     "forenames",
-    "reference",
-    "force",
-    "reactive",
+    "low_risk_since",
+    "last_concern_on",
+    "civil_order_in_force",
 ]
+
+
+def _batch(last_pk: int, batch_size: int, on: date, forces: dict[int, Force]) -> list[_Case]:
+    # Only cases that can be eligible or are in the queue; a keyset page stays fast throughout.
+    candidates = Nominal.objects.filter(
+        Q(status__in=[NominalStatus.ACTIVE, NominalStatus.REACTIVE]) | Q(reactive__isnull=False),
+        pk__gt=last_pk,
+    )
+    rows = list(with_reactive_facts(candidates, on).order_by("pk").values(*_COLUMNS)[:batch_size])
+    queued = rows_of(ReactiveCase.objects.all(), [row["pk"] for row in rows], field="pk")
+    cases = {case.pk: case for case in queued}
+    return [
+        _Case(
+            force=forces[row.pop("force_id")],
+            display_name=display_name(row.pop("surname"), row.pop("forenames")),
+            reactive=cases.get(row["pk"]),
+            **row,
+        )
+        for row in rows
+    ]
 
 
 @dataclass
 class _Move:
     """What the refresh does to one case: its row's new values, and what to say about it."""
 
-    nominal: Nominal
+    nominal: _Case
     values: dict
     tally: str = "updated"
     summary: str = ""  # for the timeline; empty when only the recorded criteria changed
     tell: list[tuple[int | None, str, str]] = field(default_factory=list)  # (user, title, key)
 
 
-def _stored(nominal: Nominal) -> ReactiveCase | None:
-    try:
-        return nominal.reactive
-    except ReactiveCase.DoesNotExist:
-        return None
+def _stored(case: _Case) -> ReactiveCase | None:
+    return case.reactive
 
 
 def _facts(case: ReactiveCase | None, assessment: Assessment, on: date) -> dict:
@@ -222,7 +260,7 @@ def _why_not(assessment: Assessment) -> str:
     return " ".join(assessment.unmet)
 
 
-def _move(nominal: Nominal, on: date) -> _Move | None:
+def _move(nominal: _Case, on: date) -> _Move | None:
     """The pure decision: what should change for this case tonight, or None."""
     case = _stored(nominal)
     assessment = assess(nominal, on=on)
@@ -272,7 +310,7 @@ def _move(nominal: Nominal, on: date) -> _Move | None:
     if case.stage == ReactiveStage.SNOOZED and case.snoozed_until and case.snoozed_until <= on:
         return _unsnooze(nominal, case, assessment, facts, on)
     if case.stage in UNDER_REACTIVE and nominal.status != NominalStatus.REACTIVE:
-        status = nominal.get_status_display().lower()
+        status = NominalStatus(nominal.status).label.lower()
         return _Move(
             nominal,
             {**facts, "stage": ReactiveStage.RETURNED},
@@ -283,7 +321,7 @@ def _move(nominal: Nominal, on: date) -> _Move | None:
 
 
 def _unsnooze(
-    nominal: Nominal, case: ReactiveCase, assessment: Assessment, facts: dict, on: date
+    nominal: _Case, case: ReactiveCase, assessment: Assessment, facts: dict, on: date
 ) -> _Move:
     proposed = case.proposed_at is not None and assessment.eligible
     values = {
@@ -308,7 +346,7 @@ def _unsnooze(
     )
 
 
-def _refresh_batch(batch: list[Nominal], on: date, totals: _Totals) -> None:
+def _refresh_batch(batch: list[_Case], on: date, totals: _Totals) -> None:
     moves = [m for m in (_move(n, on) for n in batch) if m is not None]
     if not moves:
         return
@@ -337,7 +375,7 @@ def _write_rows(moves: list[_Move]) -> None:
     for move in moves:
         case = _stored(move.nominal)
         if case is None:
-            new.append(ReactiveCase(nominal=move.nominal, **move.values))
+            new.append(ReactiveCase(nominal_id=move.nominal.pk, **move.values))
             continue
         for name, value in move.values.items():
             setattr(case, name, value)

@@ -107,7 +107,9 @@ DEFAULT_CHUNK = 2000
 
 
 def default_record_path() -> Path:
-    return Path(settings.BASE_DIR) / ".data" / "seed_national.json"
+    # One record per database: benchmarking one data set must not report another's seeding.
+    name = settings.DATABASES["default"]["NAME"]
+    return Path(settings.BASE_DIR) / ".data" / f"seed_national-{name}.json"
 
 
 class SeedRefused(Exception):

@@ -204,8 +204,9 @@ def _level_criterion(nominal: Nominal, on: date) -> dict[str, Any] | None:
 
 
 def assess(nominal: Nominal, *, on: date) -> Assessment:
-    """Eligibility for reactive management as on `on` (section 5). `nominal` carries the
-    annotations of `with_reactive_facts` and its force (the settings)."""
+    """Eligibility for reactive management as on `on` (section 5). `nominal` (a case, or the
+    nightly refresh's plain row of one) carries the annotations of `with_reactive_facts` and its
+    force (the settings)."""
     force = nominal.force
     replaced = _level_criterion(nominal, on)
     # When the level criterion is answered above, the rule is still asked for the others; the
@@ -225,7 +226,7 @@ def assess(nominal: Nominal, *, on: date) -> Assessment:
     if replaced:
         criteria[0] = replaced
     if nominal.status not in (NominalStatus.ACTIVE, NominalStatus.REACTIVE):
-        status = nominal.get_status_display().lower()
+        status = NominalStatus(nominal.status).label.lower()
         criteria.append(
             {"code": CASE_ACTIVE, "met": False, "reason": f"The case is {status}, not active."}
         )

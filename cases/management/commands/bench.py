@@ -29,7 +29,7 @@ class Command(BaseCommand):
             "--record",
             type=Path,
             default=None,
-            help="The record seed_national left (default .data/seed_national.json).",
+            help="The record seed_national left (default .data/seed_national-DATABASE.json).",
         )
         parser.add_argument(
             "--baseline",

@@ -5,7 +5,8 @@
 For a dedicated database: it refuses to run while the register holds any case unless --reset,
 which empties the register first (the audit trail is kept). It prints its progress, the time
 each stage took and each nightly sweep's result, and leaves a record of its timings for
-`manage.py bench` (.data/seed_national.json unless --record says otherwise).
+`manage.py bench` (.data/seed_national-DATABASE.json, DATABASE the database name, unless
+--record says otherwise).
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ class Command(BaseCommand):
             "--record",
             type=Path,
             default=None,
-            help="Where to leave the record bench reads (default .data/seed_national.json).",
+            help="Where to leave the record bench reads "
+            "(default .data/seed_national-DATABASE.json).",
         )
 
     def handle(self, *args, offenders, seed, reset, on, chunk, **options):
