@@ -24,6 +24,7 @@ from cases.services import inbox_add_many
 from mappa.models import MappaReviewDue
 from mappa.rules import ReviewStatus, review_status
 from mappa.services.levels import REVIEWED_LEVELS, review_due_for, review_facts
+from rsom.batches import BATCH_SIZE
 from rsom.locks import session_lock
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ class _Totals:
     inbox_items_added: int = 0
 
 
-def sweep_mappa_reviews(on: date | None = None, batch_size: int = 1000) -> MappaSweepResult:
+def sweep_mappa_reviews(on: date | None = None, batch_size: int = BATCH_SIZE) -> MappaSweepResult:
     """Recompute every level 2 and 3 case's next MAPPA review as on `on` (default today), clear
     the date of cases no longer at those levels, and fill inboxes."""
     on = on or timezone.localdate()

@@ -32,7 +32,7 @@ from notifications.clock import PersonClock
 from notifications.history import load_histories
 from notifications.models import Clock
 from notifications.services import CLOCK_FIELDS, clock_values, compute_clock
-from rsom.batches import rows_of
+from rsom.batches import BATCH_SIZE, rows_of
 from rsom.locks import session_lock
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def _sweep_lock():
     return session_lock(SWEEP_LOCK, "register sweep")
 
 
-def sweep_register(on: date | None = None, batch_size: int = 1000) -> SweepResult:
+def sweep_register(on: date | None = None, batch_size: int = BATCH_SIZE) -> SweepResult:
     """Recompute every person's clock as on `on` (default today) and act on what it shows."""
     on = on or timezone.localdate()
     if batch_size < 1:

@@ -43,7 +43,7 @@ from risk.services.reactive import (
     with_reactive_facts,
 )
 from risk.services.triggers import reactive_return_flag
-from rsom.batches import rows_of
+from rsom.batches import BATCH_SIZE, rows_of
 from rsom.locks import session_lock
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def _refresh_lock():
     return session_lock(REACTIVE_LOCK, "reactive refresh")
 
 
-def refresh_reactive(on: date | None = None, batch_size: int = 1000) -> RefreshResult:
+def refresh_reactive(on: date | None = None, batch_size: int = BATCH_SIZE) -> RefreshResult:
     """Recompute reactive-management eligibility for every case as on `on` (default today)."""
     on = on or timezone.localdate()
     if batch_size < 1:

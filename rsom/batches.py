@@ -6,6 +6,11 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+# People a nightly job reads and commits at a time. Larger batches spend less of the night on each
+# batch's fixed queries (4,000 ran the register sweep a tenth faster than 1,000 at 150,000
+# people); a crash still loses only the batch it was in.
+BATCH_SIZE = 4000
+
 
 def rows_of(queryset: QuerySet, ids: Iterable[int], field: str = "nominal_id") -> QuerySet:
     """`queryset` narrowed to the people whose ids lie between the smallest and largest of `ids`.

@@ -25,7 +25,7 @@ from cases import audit
 from cases.models import REGISTERED_STATUSES, AuditAction, Force, InboxItem, Nominal, display_name
 from cases.services import inbox_add_many
 from risk.models import RiskManagementPlan
-from rsom.batches import rows_of
+from rsom.batches import BATCH_SIZE, rows_of
 from rsom.locks import session_lock
 from visits.models import Visit, VisitDue
 from visits.services.due import visit_due_for
@@ -80,7 +80,7 @@ class _Totals:
     failed: int = 0
 
 
-def sweep_visits(on: date | None = None, batch_size: int = 1000) -> VisitSweepResult:
+def sweep_visits(on: date | None = None, batch_size: int = BATCH_SIZE) -> VisitSweepResult:
     """Recompute every case's next visit due as on `on` (default today) and fill inboxes."""
     on = on or timezone.localdate()
     if batch_size < 1:

@@ -4,6 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from risk.sweep import refresh_reactive
+from rsom.batches import BATCH_SIZE
 
 
 def _day(text: str) -> date:
@@ -20,9 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=_day, help="Refresh as on this day (YYYY-MM-DD).")
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
 
-    def handle(self, *args, date=None, batch_size=1000, **options):
+    def handle(self, *args, date=None, batch_size=BATCH_SIZE, **options):
         if batch_size < 1:
             raise CommandError("The batch size must be at least 1.")
         result = refresh_reactive(on=date, batch_size=batch_size)
