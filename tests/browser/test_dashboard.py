@@ -1,5 +1,5 @@
-"""A supervisor's team dashboard and a reallocation with its capacity preview, driven through
-Chromium, with axe-core run on every page visited."""
+"""A supervisor's team dashboard, a reallocation with its capacity preview and the management
+information, driven through Chromium, with axe-core run on every page visited."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from cases.models import Nominal
 from dashboards.models import WorkingHours
+from dashboards.services.snapshots import snapshot_take
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.browser.test_journeys import expect_identity_bar, heading, main
 from visits.models import VisitDue
@@ -65,4 +66,26 @@ def test_supervisor_follows_a_figure_and_reallocates_with_the_capacity_preview(
     expect(page.get_by_role("alert")).to_contain_text("allocated to Daniel Okafor")
     expect_identity_bar(page, "Offender manager: Daniel Okafor")
     assert Nominal.objects.get(pk=nominal.pk).offender_manager_id == colleague.pk
+    assert_accessible(page)
+
+
+def test_supervisor_reads_management_information_with_charts_and_projection(
+    page: Page, live_server, supervisor, nominal
+):
+    today = timezone.localdate()
+    for days_ago in (60, 30, 0):
+        snapshot_take(on=today - timedelta(days=days_ago))
+
+    sign_in(page, live_server, supervisor)
+    page.get_by_role("link", name="Management information").click()
+    expect(heading(page, "Management information")).to_be_visible()
+    expect(page.get_by_test_id("latest-figures")).to_be_visible()
+    charts = page.locator("figure[data-testid^='chart-']")
+    expect(charts.first.locator("svg[role='img']")).to_be_visible()
+    expect(page.get_by_test_id("projection")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Period shown").get_by_role("link").last.click()
+    expect(heading(page, "Management information")).to_be_visible()
+    expect(charts.first).to_be_visible()
     assert_accessible(page)
