@@ -2,10 +2,12 @@
 level 2 and 3 case in batches, and tell offender managers when a review is due soon or overdue.
 
 Set-based: each batch reads its cases, their level histories (one query) and their last closed
-reviews (one query), and works the dates out in Python. Safe to run twice or at once: one sweep
-at a time holds an advisory lock, only rows whose date or reason changed are written (a second run
-writes nothing), inbox items carry deterministic keys, and each batch commits on its own, so a
-crash loses only the batch it was in."""
+reviews (one query), and works the dates out in Python. The register is swept in parts at once
+(rsom.sweeps).
+
+Safe to run twice or at once: each part holds its own advisory lock, only rows whose date or
+reason changed are written (a second run writes nothing), inbox items carry deterministic keys,
+and each batch commits on its own, so a crash loses only the batch it was in."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +25,9 @@ from cases.services import inbox_add_many
 from mappa.models import MappaReviewDue
 from mappa.rules import ReviewStatus, review_status
 from mappa.services.levels import REVIEWED_LEVELS, review_due_for, review_facts
+from rsom import sweeps
 from rsom.batches import BATCH_SIZE
-from rsom.locks import session_lock
+from rsom.sweeps import Part
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +66,6 @@ def _fmt(day: date) -> str:
     return day.strftime("%-d %b %Y")
 
 
-def _sweep_lock():
-    return session_lock(MAPPA_SWEEP_LOCK, "MAPPA review sweep")
-
-
 @dataclass
 class _Totals:
     checked: int = 0
@@ -75,35 +73,49 @@ class _Totals:
     inbox_items_added: int = 0
 
 
-def sweep_mappa_reviews(on: date | None = None, batch_size: int = BATCH_SIZE) -> MappaSweepResult:
+def sweep_mappa_reviews(
+    on: date | None = None, batch_size: int = BATCH_SIZE, parts: int | None = None
+) -> MappaSweepResult:
     """Recompute every level 2 and 3 case's next MAPPA review as on `on` (default today), clear
-    the date of cases no longer at those levels, and fill inboxes."""
-    on = on or timezone.localdate()
-    if batch_size < 1:
-        raise ValueError("The batch size must be at least 1.")
-    with _sweep_lock() as held:
+    the date of cases no longer at those levels, and fill inboxes; the register in `parts` parts
+    at once (see rsom.sweeps)."""
+    return sweeps.run(MAPPA_SWEEP, on or timezone.localdate(), batch_size, parts)
+
+
+def sweep_part(part: Part, *, on: date, batch_size: int = BATCH_SIZE) -> MappaSweepResult:
+    """The review dates and inbox items of one part of the register."""
+    with sweeps.part_lock(MAPPA_SWEEP_LOCK, part, "MAPPA review sweep") as held:
         if not held:
-            log.info("MAPPA review sweep skipped: another sweep holds the lock")
+            log.info("MAPPA review sweep, part %d, skipped: another holds it", part.index + 1)
             return MappaSweepResult(on=on, ran=False)
         totals = _Totals()
-        last_pk = 0
-        while True:
-            with transaction.atomic():
-                batch = _batch(last_pk, batch_size)
-                if not batch:
-                    break
-                _sweep_batch(batch, on, totals)
-            last_pk = batch[-1].pk
-            totals.checked += len(batch)
+        totals.checked = sweeps.walk(
+            part,
+            read=lambda last_pk: _batch(part, last_pk, batch_size),
+            work=lambda batch: _sweep_batch(batch, on, totals),
+        )
         return MappaSweepResult(on=on, ran=True, **asdict(totals))
 
 
-def _batch(last_pk: int, batch_size: int) -> list[Nominal]:
+def finish(
+    on: date, results: list[MappaSweepResult], *, batch_size: int = BATCH_SIZE
+) -> MappaSweepResult:
+    return sweeps.added_up(results, on)
+
+
+MAPPA_SWEEP = sweeps.Sweep("mappa reviews", sweep_part, finish, MappaSweepResult)
+
+
+def _batch(part: Part, last_pk: int, batch_size: int) -> list[Nominal]:
     # Level 2 and 3 cases, and any other case still holding a review date to clear; walked by
     # primary key so a page stays fast however far through the register it is.
-    people = Nominal.objects.filter(
-        Q(mappa_level__in=REVIEWED_LEVELS) | Q(mappa_review__due__isnull=False), pk__gt=last_pk
-    ).select_related("force", "mappa_review")
+    people = (
+        part.narrow(Nominal.objects)
+        .filter(
+            Q(mappa_level__in=REVIEWED_LEVELS) | Q(mappa_review__due__isnull=False), pk__gt=last_pk
+        )
+        .select_related("force", "mappa_review")
+    )
     return list(people.order_by("pk")[:batch_size])
 
 

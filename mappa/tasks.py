@@ -1,27 +1,14 @@
-import logging
-
 from celery import shared_task
-from django.db import OperationalError
 
 from mappa.services.packs import pack_build
-from mappa.sweep import sweep_mappa_reviews
-
-log = logging.getLogger(__name__)
+from rsom.tasks import start_sweep
 
 
-# A lost connection retries with backoff; the sweep is safe to run again from the start.
-@shared_task(
-    autoretry_for=(OperationalError,),
-    retry_backoff=60,
-    retry_backoff_max=1800,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task
 def sweep_mappa_reviews_nightly() -> dict:
-    """Nightly: recompute each level 2 and 3 case's next MAPPA review and tell managers."""
-    result = sweep_mappa_reviews()
-    log.info("%s", result)
-    return result.as_dict()
+    """Nightly: recompute each level 2 and 3 case's next MAPPA review and tell managers. Queues
+    the sweep's parts (rsom.tasks)."""
+    return start_sweep("mappa reviews")
 
 
 # Meeting packs. No retry: a pack that fails is marked failed and the chair asks again; the

@@ -1,15 +1,16 @@
 """The nightly register sweep: recompute every clock in batches, tell offender managers what has
 become due, and close the cases whose notification requirements have ended.
 
-Safe to run twice or at once: one sweep at a time holds an advisory lock, every write compares
-with what is stored first (a second run on the same day writes nothing), and each batch commits on
-its own, so a crash loses only the batch it was in and the next run completes the work."""
+The register is swept in parts at once (rsom.sweeps). Safe to run twice or at once: each part
+holds its own advisory lock, every write compares with what is stored first (a second run on the
+same day writes nothing), and each batch commits on its own, so a crash loses only the batch it
+was in and the next run completes the work."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from django.db import connection, transaction
@@ -32,8 +33,9 @@ from notifications.clock import PersonClock
 from notifications.history import load_histories
 from notifications.models import Clock
 from notifications.services import CLOCK_FIELDS, clock_values, compute_clock
+from rsom import sweeps
 from rsom.batches import BATCH_SIZE, rows_of
-from rsom.locks import session_lock
+from rsom.sweeps import Part
 
 log = logging.getLogger(__name__)
 
@@ -71,41 +73,51 @@ def _fmt(day: date) -> str:
     return day.strftime("%-d %b %Y")
 
 
-def _sweep_lock():
-    return session_lock(SWEEP_LOCK, "register sweep")
+def sweep_register(
+    on: date | None = None, batch_size: int = BATCH_SIZE, parts: int | None = None
+) -> SweepResult:
+    """Recompute every person's clock as on `on` (default today) and act on what it shows; the
+    register in `parts` parts at once (see rsom.sweeps)."""
+    return sweeps.run(REGISTER_SWEEP, on or timezone.localdate(), batch_size, parts)
 
 
-def sweep_register(on: date | None = None, batch_size: int = BATCH_SIZE) -> SweepResult:
-    """Recompute every person's clock as on `on` (default today) and act on what it shows."""
-    on = on or timezone.localdate()
-    if batch_size < 1:
-        raise ValueError("The batch size must be at least 1.")
-    with _sweep_lock() as held:
+def sweep_part(part: Part, *, on: date, batch_size: int = BATCH_SIZE) -> SweepResult:
+    """The clocks and inbox items of one part of the register."""
+    with sweeps.part_lock(SWEEP_LOCK, part, "register sweep") as held:
         if not held:
-            log.info("Register sweep skipped: another sweep holds the lock")
+            log.info("Register sweep, part %d, skipped: another sweep holds it", part.index + 1)
             return SweepResult(on=on, ran=False)
-        checked = changed = added = 0
-        last_pk = 0
         forces = Force.objects.in_bulk()
-        while True:
-            with transaction.atomic():
-                batch = _batch(last_pk, batch_size, forces)
-                if not batch:
-                    break
-                counts = _sweep_batch(batch, on=on)
-            last_pk = batch[-1].pk
-            checked += len(batch)
-            changed += counts[0]
-            added += counts[1]
-        ended, told = _end_requirements(on, batch_size)
-        return SweepResult(
-            on=on,
-            ran=True,
-            checked=checked,
-            clocks_changed=changed,
-            inbox_items_added=added + told,
-            cases_ended=ended,
+        totals = _Totals()
+        totals.checked = sweeps.walk(
+            part,
+            read=lambda last_pk: _batch(part, last_pk, batch_size, forces),
+            work=lambda batch: _sweep_batch(batch, on, totals),
         )
+        return SweepResult(on=on, ran=True, **asdict(totals))
+
+
+def finish(on: date, results: list[SweepResult], *, batch_size: int = BATCH_SIZE) -> SweepResult:
+    """After every part: close the cases whose requirements have ended (by then every clock is
+    fresh)."""
+    result = sweeps.added_up(results, on)
+    if not result.ran:
+        return result
+    with sweeps.finish_lock(SWEEP_LOCK, "register sweep") as held:
+        if not held:
+            return result
+        ended, told = _end_requirements(on, batch_size)
+    return replace(result, inbox_items_added=result.inbox_items_added + told, cases_ended=ended)
+
+
+REGISTER_SWEEP = sweeps.Sweep("register", sweep_part, finish, SweepResult)
+
+
+@dataclass
+class _Totals:
+    checked: int = 0
+    clocks_changed: int = 0
+    inbox_items_added: int = 0
 
 
 # --- Clocks -------------------------------------------------------------------------------------
@@ -125,10 +137,10 @@ class _Person:
     stored: tuple | None  # the clock's CLOCK_FIELDS as stored, None if it has none yet
 
 
-def _batch(last_pk: int, batch_size: int, forces: dict[int, Force]) -> list[_Person]:
+def _batch(part: Part, last_pk: int, batch_size: int, forces: dict[int, Force]) -> list[_Person]:
     # Walk by primary key: a keyset page stays fast however far through the register it is.
     rows = list(
-        Nominal.objects.filter(pk__gt=last_pk)
+        part.narrow(Nominal.objects.filter(pk__gt=last_pk))
         .order_by("pk")
         .values_list(
             "pk",
@@ -160,7 +172,7 @@ def _as_stored(values: dict) -> tuple:
     return tuple(values[name] for name in CLOCK_FIELDS)
 
 
-def _sweep_batch(batch: list[_Person], *, on: date) -> tuple[int, int]:
+def _sweep_batch(batch: list[_Person], on: date, totals: _Totals) -> None:
     histories = load_histories(batch)
     computed = {p.pk: compute_clock(histories[p.pk], on=on) for p in batch}
     stale, missing = [], []
@@ -175,7 +187,8 @@ def _sweep_batch(batch: list[_Person], *, on: date) -> tuple[int, int]:
         # A service may create the row meanwhile; its value is as fresh as ours, so keep it.
         Clock.objects.bulk_create(missing, ignore_conflicts=True)
     wanted = [item for person in batch for item in _inbox_items(person, computed[person.pk], on)]
-    return changed + len(missing), inbox_add_many(wanted)
+    totals.clocks_changed += changed + len(missing)
+    totals.inbox_items_added += inbox_add_many(wanted)
 
 
 def _rewrite(pks: list[int], on: date, computed: dict[int, PersonClock]) -> int:

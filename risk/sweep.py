@@ -7,14 +7,15 @@ eligibility in bulk and keep the queue in step with it.
 - A snooze that has ended puts the case back where it was.
 - A case under reactive management whose status was changed by hand is recorded as returned.
 
-Safe to run twice or at once: one refresh at a time holds an advisory lock, a row is written only
-when what it records has changed (a second run writes nothing), each batch commits on its own,
-and rows are locked and compared before they are written, so a decision made meanwhile wins."""
+The register is refreshed in parts at once (rsom.sweeps). Safe to run twice or at once: each
+part holds its own advisory lock, a row is written only when what it records has changed (a
+second run writes nothing), each batch commits on its own, and rows are locked and compared
+before they are written, so a decision made meanwhile wins."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -43,8 +44,9 @@ from risk.services.reactive import (
     with_reactive_facts,
 )
 from risk.services.triggers import reactive_return_flag
+from rsom import sweeps
 from rsom.batches import BATCH_SIZE, rows_of
-from rsom.locks import session_lock
+from rsom.sweeps import Part
 
 log = logging.getLogger(__name__)
 
@@ -94,32 +96,44 @@ class RefreshResult:
         )
 
 
-def _refresh_lock():
-    return session_lock(REACTIVE_LOCK, "reactive refresh")
+def refresh_reactive(
+    on: date | None = None, batch_size: int = BATCH_SIZE, parts: int | None = None
+) -> RefreshResult:
+    """Recompute reactive-management eligibility for every case as on `on` (default today); the
+    register in `parts` parts at once (see rsom.sweeps)."""
+    return sweeps.run(REACTIVE_SWEEP, on or timezone.localdate(), batch_size, parts)
 
 
-def refresh_reactive(on: date | None = None, batch_size: int = BATCH_SIZE) -> RefreshResult:
-    """Recompute reactive-management eligibility for every case as on `on` (default today)."""
-    on = on or timezone.localdate()
-    if batch_size < 1:
-        raise ValueError("The batch size must be at least 1.")
-    with _refresh_lock() as held:
+def refresh_part(part: Part, *, on: date, batch_size: int = BATCH_SIZE) -> RefreshResult:
+    """The reactive queue's rows for one part of the register."""
+    with sweeps.part_lock(REACTIVE_LOCK, part, "reactive refresh") as held:
         if not held:
-            log.info("Reactive refresh skipped: another refresh holds the lock")
+            log.info("Reactive refresh, part %d, skipped: another holds it", part.index + 1)
             return RefreshResult(on=on, ran=False)
-        totals = _Totals()
-        last_pk = 0
         forces = Force.objects.in_bulk()
-        while True:
-            with transaction.atomic():
-                batch = _batch(last_pk, batch_size, on, forces)
-                if not batch:
-                    break
-                _refresh_batch(batch, on, totals)
-            last_pk = batch[-1].pk
-            totals.checked += len(batch)
-        totals.flagged = _flag_missed_notifications(on)
+        totals = _Totals()
+        totals.checked = sweeps.walk(
+            part,
+            read=lambda last_pk: _batch(part, last_pk, batch_size, on, forces),
+            work=lambda batch: _refresh_batch(batch, on, totals),
+        )
         return RefreshResult(on=on, ran=True, **asdict(totals))
+
+
+def finish(
+    on: date, results: list[RefreshResult], *, batch_size: int = BATCH_SIZE
+) -> RefreshResult:
+    """After every part: flag the reactive cases whose notification was missed."""
+    result = sweeps.added_up(results, on)
+    if not result.ran:
+        return result
+    with sweeps.finish_lock(REACTIVE_LOCK, "reactive refresh") as held:
+        if not held:
+            return result
+        return replace(result, flagged=_flag_missed_notifications(on))
+
+
+REACTIVE_SWEEP = sweeps.Sweep("reactive", refresh_part, finish, RefreshResult)
 
 
 def _flag_missed_notifications(on: date) -> int:
@@ -206,9 +220,11 @@ _COLUMNS = [
 ]
 
 
-def _batch(last_pk: int, batch_size: int, on: date, forces: dict[int, Force]) -> list[_Case]:
+def _batch(
+    part: Part, last_pk: int, batch_size: int, on: date, forces: dict[int, Force]
+) -> list[_Case]:
     # Only cases that can be eligible or are in the queue; a keyset page stays fast throughout.
-    candidates = Nominal.objects.filter(
+    candidates = part.narrow(Nominal.objects).filter(
         Q(status__in=[NominalStatus.ACTIVE, NominalStatus.REACTIVE]) | Q(reactive__isnull=False),
         pk__gt=last_pk,
     )

@@ -16,10 +16,13 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def session_lock(key: int, what: str) -> Iterator[bool]:
-    """Try to take the lock `key`; yields whether it was taken (`what` names it in the log)."""
+def session_lock(key: int | tuple[int, int], what: str) -> Iterator[bool]:
+    """Try to take the lock `key` (one number, or two: a job and its part); yields whether it was
+    taken (`what` names it in the log)."""
+    keys = list(key) if isinstance(key, tuple) else [key]
+    placeholders = ", ".join(["%s"] * len(keys))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        cursor.execute(f"SELECT pg_try_advisory_lock({placeholders})", keys)
         held = cursor.fetchone()[0]
     try:
         yield held
@@ -27,7 +30,7 @@ def session_lock(key: int, what: str) -> Iterator[bool]:
         if held:
             try:
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+                    cursor.execute(f"SELECT pg_advisory_unlock({placeholders})", keys)
             except DatabaseError:
                 # A broken connection has already released its session locks.
                 log.warning("Could not release the %s lock", what, exc_info=True)

@@ -106,6 +106,10 @@ def _celery_url(redis_url: str) -> str:
     return redis_url
 
 
+# The nightly sweeps split the register into this many parts and run them at once: one per core
+# the worker may use (its --concurrency).
+SWEEP_PARTS = env_int("RSOM_SWEEP_PARTS", 2)
+
 CELERY_BROKER_URL = _celery_url(REDIS_URL)
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

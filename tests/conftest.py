@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from PIL import Image
 
 from cases import services
@@ -207,3 +209,52 @@ def notification(conviction, front_desk, station):
         data={"type": "periodic", "station": station, "identity_confirmed": True},
     )
     return made
+
+
+# --- The nightly sweeps' locks ------------------------------------------------------------------
+
+
+class SweepLockHolder:
+    """A second database session holding a sweep's lock for one part (the first, which a
+    one-part run takes, unless told), as the same sweep running in another worker would."""
+
+    def __init__(self, key: int, part: int = 0):
+        params = connection.settings_dict
+        self.keys = [key, part]
+        self.session = psycopg.connect(
+            dbname=params["NAME"],
+            user=params["USER"] or None,
+            password=params["PASSWORD"] or None,
+            host=params["HOST"] or None,
+            port=params["PORT"] or None,
+            autocommit=True,
+        )
+        self.session.execute("SELECT pg_advisory_lock(%s, %s)", self.keys)
+
+    def release(self) -> None:
+        self.session.execute("SELECT pg_advisory_unlock(%s, %s)", self.keys)
+
+
+@pytest.fixture
+def hold_sweep_lock(db):
+    """`hold_sweep_lock(KEY, part=0)` holds that lock until the test ends or `.release()`."""
+    holders = []
+
+    def hold(key: int, part: int = 0) -> SweepLockHolder:
+        holders.append(SweepLockHolder(key, part))
+        return holders[-1]
+
+    yield hold
+    for holder in holders:
+        holder.session.close()
+
+
+def holds_sweep_lock(key: int) -> bool:
+    """Whether this test's own session still holds any lock of the sweep `key`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
+            "AND objsubid = 2 AND pid = pg_backend_pid()",
+            [key],
+        )
+        return cursor.fetchone()[0] > 0

@@ -3,10 +3,11 @@ batches, and tell offender managers which of their cases' visits are overdue.
 
 Set-based: each batch reads its cases, their last completed visits (one aggregate) and their
 individual visit frequencies (one query), and works the dates out in Python; a case costs no
-query of its own. Safe to run twice or at once: one sweep at a time holds an advisory lock, only
-rows whose due date or reason changed are written (a second run writes nothing), inbox items carry
-deterministic keys, and each batch commits on its own, so a crash loses only the batch it was in.
-"""
+query of its own. The register is swept in parts at once (rsom.sweeps).
+
+Safe to run twice or at once: each part holds its own advisory lock, only rows whose due date or
+reason changed are written (a second run writes nothing), inbox items carry deterministic keys,
+and each batch commits on its own, so a crash loses only the batch it was in."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max
 from django.db.models.functions import TruncDate
 from django.urls import reverse
@@ -25,8 +26,9 @@ from cases import audit
 from cases.models import REGISTERED_STATUSES, AuditAction, Force, InboxItem, Nominal, display_name
 from cases.services import inbox_add_many
 from risk.models import RiskManagementPlan
+from rsom import sweeps
 from rsom.batches import BATCH_SIZE, rows_of
-from rsom.locks import session_lock
+from rsom.sweeps import Part
 from visits.models import Visit, VisitDue
 from visits.services.due import visit_due_for
 from visits.services.planning import DueStatus, due_status
@@ -68,10 +70,6 @@ def _fmt(day: date) -> str:
     return day.strftime("%-d %b %Y")
 
 
-def _sweep_lock():
-    return session_lock(VISIT_SWEEP_LOCK, "visit sweep")
-
-
 @dataclass
 class _Totals:
     checked: int = 0
@@ -80,27 +78,37 @@ class _Totals:
     failed: int = 0
 
 
-def sweep_visits(on: date | None = None, batch_size: int = BATCH_SIZE) -> VisitSweepResult:
-    """Recompute every case's next visit due as on `on` (default today) and fill inboxes."""
-    on = on or timezone.localdate()
-    if batch_size < 1:
-        raise ValueError("The batch size must be at least 1.")
-    with _sweep_lock() as held:
+def sweep_visits(
+    on: date | None = None, batch_size: int = BATCH_SIZE, parts: int | None = None
+) -> VisitSweepResult:
+    """Recompute every case's next visit due as on `on` (default today) and fill inboxes; the
+    register in `parts` parts at once (see rsom.sweeps)."""
+    return sweeps.run(VISIT_SWEEP, on or timezone.localdate(), batch_size, parts)
+
+
+def sweep_part(part: Part, *, on: date, batch_size: int = BATCH_SIZE) -> VisitSweepResult:
+    """The visit due dates and inbox items of one part of the register."""
+    with sweeps.part_lock(VISIT_SWEEP_LOCK, part, "visit sweep") as held:
         if not held:
-            log.info("Visit sweep skipped: another sweep holds the lock")
+            log.info("Visit sweep, part %d, skipped: another sweep holds it", part.index + 1)
             return VisitSweepResult(on=on, ran=False)
-        totals = _Totals()
-        last_pk = 0
         forces = Force.objects.in_bulk()
-        while True:
-            with transaction.atomic():
-                batch = _batch(last_pk, batch_size, forces)
-                if not batch:
-                    break
-                _sweep_batch(batch, on, totals)
-            last_pk = batch[-1].pk
-            totals.checked += len(batch)
+        totals = _Totals()
+        totals.checked = sweeps.walk(
+            part,
+            read=lambda last_pk: _batch(part, last_pk, batch_size, forces),
+            work=lambda batch: _sweep_batch(batch, on, totals),
+        )
         return VisitSweepResult(on=on, ran=True, **asdict(totals))
+
+
+def finish(
+    on: date, results: list[VisitSweepResult], *, batch_size: int = BATCH_SIZE
+) -> VisitSweepResult:
+    return sweeps.added_up(results, on)
+
+
+VISIT_SWEEP = sweeps.Sweep("visits", sweep_part, finish, VisitSweepResult)
 
 
 @dataclass
@@ -119,10 +127,10 @@ class _Case:
     stored: tuple[date | None, str] | None  # the stored (due, why), None if none yet
 
 
-def _batch(last_pk: int, batch_size: int, forces: dict[int, Force]) -> list[_Case]:
+def _batch(part: Part, last_pk: int, batch_size: int, forces: dict[int, Force]) -> list[_Case]:
     # Walk by primary key: a keyset page stays fast however far through the register it is.
     rows = list(
-        Nominal.objects.filter(pk__gt=last_pk)
+        part.narrow(Nominal.objects.filter(pk__gt=last_pk))
         .order_by("pk")
         .values_list(
             "pk",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import psycopg
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -339,33 +338,23 @@ def test_the_sweep_works_in_batches_with_a_fixed_number_of_queries_each(om, nomi
 
 
 @pytest.fixture
-def lock_holder(db):
-    """A second database session holding the sweep's lock, as a sweep in another worker would."""
-    params = connection.settings_dict
-    other = psycopg.connect(
-        dbname=params["NAME"],
-        user=params["USER"] or None,
-        password=params["PASSWORD"] or None,
-        host=params["HOST"] or None,
-        port=params["PORT"] or None,
-        autocommit=True,
-    )
-    other.execute("SELECT pg_advisory_lock(%s)", [MAPPA_SWEEP_LOCK])
-    yield other
-    other.close()
+def lock_holder(hold_sweep_lock):
+    return hold_sweep_lock(MAPPA_SWEEP_LOCK)
 
 
 def test_a_sweep_already_running_makes_a_second_one_return_at_once(om, nominal, lock_holder):
     set_level(om, nominal, 2, date(2025, 1, 6))
     busy = sweep_mappa_reviews(on=TODAY)
     assert not busy.ran and busy.writes == 0 and "not run" in str(busy)
-    lock_holder.execute("SELECT pg_advisory_unlock(%s)", [MAPPA_SWEEP_LOCK])
+    lock_holder.release()
     assert sweep_mappa_reviews(on=TODAY).ran
 
 
 def test_the_nightly_task_runs_the_sweep_and_is_scheduled(om, nominal, settings):
     set_level(om, nominal, 2, date(2025, 1, 6))
-    assert sweep_mappa_reviews_nightly.delay().get()["ran"] is True
+    MappaReviewDue.objects.all().delete()
+    assert sweep_mappa_reviews_nightly.delay().get()["sweep"] == "mappa reviews"
+    assert MappaReviewDue.objects.get(pk=nominal.pk).due  # the task's parts ran at once
     entry = settings.CELERY_BEAT_SCHEDULE["sweep-mappa-reviews-nightly"]
     assert entry["task"] == "mappa.tasks.sweep_mappa_reviews_nightly"
     assert entry["options"]["expires"] < 24 * 3600

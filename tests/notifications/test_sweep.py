@@ -6,7 +6,6 @@ import io
 import uuid
 from datetime import date, datetime, timedelta
 
-import psycopg
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
@@ -33,6 +32,8 @@ from notifications.models import (
 from notifications.services import CLOCK_FIELDS, clock_values, compute_clock
 from notifications.sweep import SWEEP_LOCK, sweep_register
 from notifications.tasks import sweep_register_nightly
+from rsom.tasks import finish_sweep, sweep_part
+from tests.conftest import holds_sweep_lock
 
 ON = date(2025, 6, 2)
 
@@ -331,20 +332,8 @@ def test_discharged_on_review_closes_the_case_from_the_day_notice_is_received(om
 
 
 @pytest.fixture
-def lock_holder(db):
-    """A second database session holding the sweep's lock, as a sweep in another worker would."""
-    params = connection.settings_dict
-    other = psycopg.connect(
-        dbname=params["NAME"],
-        user=params["USER"] or None,
-        password=params["PASSWORD"] or None,
-        host=params["HOST"] or None,
-        port=params["PORT"] or None,
-        autocommit=True,
-    )
-    other.execute("SELECT pg_advisory_lock(%s)", [SWEEP_LOCK])
-    yield other
-    other.close()
+def lock_holder(hold_sweep_lock):
+    return hold_sweep_lock(SWEEP_LOCK)
 
 
 def test_a_sweep_already_running_makes_a_second_one_return_at_once(on_time, lock_holder):
@@ -359,7 +348,7 @@ def test_a_sweep_already_running_makes_a_second_one_return_at_once(on_time, lock
     assert len(queries) == 1
     assert Clock.objects.get(pk=on_time.pk).next_due is None
 
-    lock_holder.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK])
+    lock_holder.release()
     done = sweep_register(on=ON)
 
     assert done.ran and done.clocks_changed == 1
@@ -368,23 +357,13 @@ def test_a_sweep_already_running_makes_a_second_one_return_at_once(on_time, lock
 
 def test_the_lock_is_released_after_each_sweep(on_time):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [SWEEP_LOCK])
-        assert _holds_sweep_lock()  # the check sees a held lock
-        cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK])
+        cursor.execute("SELECT pg_advisory_lock(%s, 0)", [SWEEP_LOCK])
+        assert holds_sweep_lock(SWEEP_LOCK)  # the check sees a held lock
+        cursor.execute("SELECT pg_advisory_unlock(%s, 0)", [SWEEP_LOCK])
 
     sweep_register(on=ON)
 
-    assert not _holds_sweep_lock()
-
-
-def _holds_sweep_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s "
-            "AND pid = pg_backend_pid()",
-            [SWEEP_LOCK],
-        )
-        return cursor.fetchone()[0] > 0
+    assert not holds_sweep_lock(SWEEP_LOCK)
 
 
 def test_a_crash_keeps_the_batches_already_done(om, monkeypatch):
@@ -408,7 +387,7 @@ def test_a_crash_keeps_the_batches_already_done(om, monkeypatch):
 
     stale = set(Clock.objects.filter(requirement_why="stale").values_list("pk", flat=True))
     assert stale == {p.pk for p in people[2:]}
-    assert not _holds_sweep_lock()
+    assert not holds_sweep_lock(SWEEP_LOCK)
 
     monkeypatch.setattr(sweep_module, "load_histories", real)
     finished = sweep_register(on=ON, batch_size=2)
@@ -445,13 +424,13 @@ def test_queries_per_batch_do_not_grow_with_the_number_of_people(om, django_asse
 # --- The task, the command and the schedule -----------------------------------------------------
 
 
-def test_nightly_task_runs_the_sweep(overdue):
-    counts = sweep_register_nightly.delay().get()
+def test_nightly_task_queues_the_sweep_and_its_parts_do_the_work(overdue):
+    queued = sweep_register_nightly.delay().get()
 
-    assert counts["ran"] is True
-    assert counts["checked"] == 1
-    assert counts["inbox_items_added"] == 1
-    assert counts["on"] == timezone.localdate().isoformat()
+    assert queued["sweep"] == "register" and queued["parts"] >= 1
+    assert queued["on"] == timezone.localdate().isoformat()
+    # Tasks run at once in the tests: the parts and the final step have already run.
+    assert InboxItem.objects.filter(nominal=overdue, kind="notification_overdue").count() == 1
 
 
 def test_nightly_task_is_scheduled_with_an_expiry_under_a_day():
@@ -459,7 +438,8 @@ def test_nightly_task_is_scheduled_with_an_expiry_under_a_day():
 
     assert entry["task"] == "notifications.tasks.sweep_register_nightly"
     assert 0 < entry["options"]["expires"] < 24 * 3600
-    assert sweep_register_nightly.autoretry_for
+    # The queued parts and final step retry after a lost connection.
+    assert sweep_part.autoretry_for and finish_sweep.autoretry_for
 
 
 def test_command_prints_the_counts(overdue):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import psycopg
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
@@ -17,6 +16,8 @@ from django.urls import reverse
 from cases import services
 from cases.models import AuditEvent, Force, InboxItem, Nominal, NominalStatus
 from risk.services.plans import plan_review
+from rsom.tasks import finish_sweep, sweep_part
+from tests.conftest import holds_sweep_lock
 from tests.visits.test_planning import at, make_case, set_risk
 from visits import sweep as sweep_module
 from visits.models import Visit, VisitDue, VisitStatus
@@ -223,20 +224,8 @@ def test_no_item_when_not_overdue_unallocated_or_closed(om, high, very_high):
 
 
 @pytest.fixture
-def lock_holder(db):
-    """A second database session holding the sweep's lock, as a sweep in another worker would."""
-    params = connection.settings_dict
-    other = psycopg.connect(
-        dbname=params["NAME"],
-        user=params["USER"] or None,
-        password=params["PASSWORD"] or None,
-        host=params["HOST"] or None,
-        port=params["PORT"] or None,
-        autocommit=True,
-    )
-    other.execute("SELECT pg_advisory_lock(%s)", [VISIT_SWEEP_LOCK])
-    yield other
-    other.close()
+def lock_holder(hold_sweep_lock):
+    return hold_sweep_lock(VISIT_SWEEP_LOCK)
 
 
 def test_a_sweep_already_running_makes_a_second_one_return_at_once(high, lock_holder):
@@ -247,25 +236,15 @@ def test_a_sweep_already_running_makes_a_second_one_return_at_once(high, lock_ho
     assert len(queries) == 1  # the try-lock, nothing else
     assert "not run" in str(busy)
 
-    lock_holder.execute("SELECT pg_advisory_unlock(%s)", [VISIT_SWEEP_LOCK])
+    lock_holder.release()
     done = sweep_visits(on=ON)
 
     assert done.ran and done.due_dates_changed == 1
 
 
-def _holds_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s "
-            "AND pid = pg_backend_pid()",
-            [VISIT_SWEEP_LOCK],
-        )
-        return cursor.fetchone()[0] > 0
-
-
 def test_the_lock_is_released_after_each_sweep(high):
     sweep_visits(on=ON)
-    assert not _holds_lock()
+    assert not holds_sweep_lock(VISIT_SWEEP_LOCK)
 
 
 def test_a_crash_keeps_the_batches_already_done(om, monkeypatch):
@@ -288,7 +267,7 @@ def test_a_crash_keeps_the_batches_already_done(om, monkeypatch):
 
     done = set(VisitDue.objects.filter(due=date(2025, 7, 10)).values_list("nominal_id", flat=True))
     assert done == {people[0].pk, people[1].pk}
-    assert not _holds_lock()
+    assert not holds_sweep_lock(VISIT_SWEEP_LOCK)
 
     monkeypatch.setattr(sweep_module, "visit_due_for", real)
     finished = sweep_visits(on=ON, batch_size=2)
@@ -345,11 +324,13 @@ def test_queries_per_batch_do_not_grow_with_the_number_of_cases(om, django_asser
 # --- The task, the command and the schedule -----------------------------------------------------
 
 
-def test_nightly_task_runs_the_sweep(high):
-    counts = sweep_visits_nightly.delay().get()
+def test_nightly_task_queues_the_sweep_and_its_parts_do_the_work(high):
+    queued = sweep_visits_nightly.delay().get()
 
-    assert counts["ran"] is True and counts["checked"] == 1
-    assert counts["due_dates_changed"] == 1 and counts["inbox_items_added"] == 1
+    assert queued["sweep"] == "visits" and queued["parts"] >= 1
+    # Tasks run at once in the tests: the parts have already run.
+    assert VisitDue.objects.filter(pk=high.pk).exists()
+    assert InboxItem.objects.filter(nominal=high, kind="visit_overdue").count() == 1
 
 
 def test_nightly_task_is_scheduled_with_an_expiry_under_a_day():
@@ -357,7 +338,8 @@ def test_nightly_task_is_scheduled_with_an_expiry_under_a_day():
 
     assert entry["task"] == "visits.tasks.sweep_visits_nightly"
     assert 0 < entry["options"]["expires"] < 24 * 3600
-    assert sweep_visits_nightly.autoretry_for
+    # The queued parts and final step retry after a lost connection.
+    assert sweep_part.autoretry_for and finish_sweep.autoretry_for
 
 
 def test_command_prints_the_counts(high):
