@@ -102,9 +102,16 @@ def travel_rows(notification: Notification) -> list[dict[str, str]]:
         value = getattr(notification, name)
         if isinstance(value, date):
             value = long_date(value)
-        label = capfirst(Notification._meta.get_field(name).verbose_name)
-        rows.append({"label": label, "value": value or "Not given"})
+        rows.append({"label": _label(name), "value": value or "Not given"})
+    if notification.short_notice_reason:
+        rows.append(
+            {"label": _label("short_notice_reason"), "value": notification.short_notice_reason}
+        )
     return rows
+
+
+def _label(field: str) -> str:
+    return capfirst(Notification._meta.get_field(field).verbose_name)
 
 
 def event_row(notification: Notification) -> dict[str, str] | None:

@@ -18,7 +18,7 @@ from cases import services as case_services
 from cases.models import Address, BankAccount, IdentityDocument, Nominal, OtherName, PaymentCard
 from cases.validators import normalise_ni_number, validate_ni_number
 from notifications.models import Absence, AbsenceKind, NotificationType, Station
-from notifications.services import absence_save
+from notifications.services import absence_save, short_notice_problem
 from rsom.forms import GovDateField, GovForm
 
 
@@ -279,12 +279,24 @@ class TravelForm(GovForm):
     return_point = forms.CharField(
         label="Point of arrival on return", max_length=200, required=False
     )
+    short_notice_reason = forms.CharField(
+        label="Why they could not give 7 days' notice",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only when they leave in less than 7 days: why 7 days' notice was not "
+        "reasonably practicable. With a reason, the notification is due 24 hours before "
+        "departure; without one, it is late.",
+    )
 
     def clean(self):
         data = super().clean()
         leaving, back = data.get("departure_date"), data.get("return_date")
         if leaving and back and back < leaving:
             self.add_error("return_date", "The date of return must be on or after departure")
+        problem = short_notice_problem(leaving, data.get("short_notice_reason"))
+        if problem:
+            self.add_error("short_notice_reason", problem)
         return data
 
 

@@ -626,6 +626,31 @@ def travel_short_notice_deadline(departure: datetime, *, hours: int = 24) -> dat
     return _before_departure(departure, hours)
 
 
+def travel_deadline(
+    departure: date, *, short_notice: bool = False, notice_days: int = 7, hours: int = 24
+) -> date:
+    """The last day a travel notification is in time: 7 days before departure or, when 7 days'
+    notice was not reasonably practicable (`short_notice`), `hours` before it. Departure times are
+    not recorded, so the shorter limit counts whole days: 24 hours' notice means by the day
+    before departure, 36 or 48 hours by two days before."""
+    # s.86 and the 2012 regulations; domain.md section 2 (2.8).
+    if not short_notice:
+        return travel_notice_deadline(departure, notice_days=notice_days)
+    departure = _date("The departure date", departure)
+    whole_days = -(-_whole("The notice in hours", hours, minimum=1) // 24)
+    return departure - timedelta(days=whole_days)
+
+
+def travel_short_notice_applies(
+    notified_on: date, departure: date, *, notice_days: int = 7
+) -> bool:
+    """Whether a travel notification on `notified_on` gives less than the standard notice, so
+    that the reason 7 days' notice was not reasonably practicable matters."""
+    return _date("The notification date", notified_on) > travel_notice_deadline(
+        departure, notice_days=notice_days
+    )
+
+
 def travel_change_deadline(departure: datetime, *, hours: int = 24) -> datetime:
     # s.86 and the 2012 regulations; domain.md section 2: changes at least 24 hours before.
     return _before_departure(departure, hours)

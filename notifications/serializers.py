@@ -21,6 +21,7 @@ from notifications.models import (
     Schedule3Offence,
     Station,
 )
+from notifications.services import short_notice_problem
 
 # Dates outside this range are typing slips, and the day arithmetic in the rules needs room
 # either side of them.
@@ -325,6 +326,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "first_night_accommodation",
             "return_date",
             "return_point",
+            "short_notice_reason",
             "deadline",
             "on_time",
             "verification_code",
@@ -339,6 +341,7 @@ TRAVEL_FIELDS = [
     "first_night_accommodation",
     "return_date",
     "return_point",
+    "short_notice_reason",
 ]
 TRAVEL_TYPES = (NotificationType.TRAVEL, NotificationType.TRAVEL_RETURN)
 
@@ -384,6 +387,15 @@ class NotificationInputSerializer(serializers.Serializer):
     first_night_accommodation = _text(300, "Accommodation for the first night")
     return_date = _date(required=False, allow_null=True, default=None)
     return_point = _text(200, "Point of arrival on return")
+    short_notice_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        label="Why 7 days' notice was not reasonably practicable",
+        help_text="Only for travel notified less than 7 days before departure. With a reason "
+        "the notification is due 24 hours before departure; without one it is late.",
+    )
 
     def validate_change_types(self, value: list[str]) -> list[str]:
         # Keep the order given, once each.
@@ -456,6 +468,11 @@ class NotificationInputSerializer(serializers.Serializer):
                 f"The date of return must be on or after the date of departure "
                 f"({departure:{DAYS_FORMAT}})"
             )
+        reason = attrs["short_notice_reason"]
+        if reason and attrs["type"] != NotificationType.TRAVEL:
+            errors["short_notice_reason"] = "A reason for short notice applies only to travel"
+        elif problem := short_notice_problem(departure, reason):
+            errors["short_notice_reason"] = problem
         return errors
 
 

@@ -321,11 +321,28 @@ def notification_deadline(notification: Notification, clock: Clock | None) -> da
     if notification.type == "change" and notification.event_date and not notification.in_advance:
         return rules.three_day_deadline(notification.event_date)
     if notification.type == "travel" and notification.departure_date:
-        return rules.travel_notice_deadline(notification.departure_date)
+        return rules.travel_deadline(
+            notification.departure_date, short_notice=bool(notification.short_notice_reason)
+        )
     if notification.type == "travel_return" and notification.return_date:
         return rules.travel_return_deadline(notification.return_date)
     if notification.type == "non_occurrence" and notification.event_date:
         return rules.six_day_deadline(notification.event_date)
+    return None
+
+
+def short_notice_problem(departure: date | None, reason: str | None) -> str | None:
+    """What is wrong with a reason for short notice of travel, if anything: it is needed only
+    when the standard 7 days' notice can no longer be met (notified today)."""
+    if (
+        departure
+        and reason
+        and not rules.travel_short_notice_applies(timezone.localdate(), departure)
+    ):
+        return (
+            f"They are giving at least 7 days' notice of a departure on {_fmt(departure)}, so no "
+            "reason for short notice is needed: clear this box"
+        )
     return None
 
 

@@ -293,6 +293,12 @@ class Notification(models.Model):
     )
     return_date = models.DateField(null=True, blank=True)
     return_point = models.CharField("Point of arrival on return", max_length=200, blank=True)
+    short_notice_reason = models.TextField(
+        "Why 7 days' notice was not reasonably practicable",
+        blank=True,
+        help_text="Given only for travel notified less than 7 days before departure: the "
+        "notification is then due at least 24 hours before departure.",
+    )
 
     deadline = models.DateField(null=True, blank=True, help_text="When this was due by law.")
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

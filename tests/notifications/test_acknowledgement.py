@@ -216,6 +216,18 @@ def test_travel_notification_prints_the_trip(notification):
 
 
 @pytest.mark.django_db
+def test_travel_at_short_notice_prints_the_reason(notification):
+    Notification.objects.filter(pk=notification.pk).update(
+        type="travel",
+        departure_date=date(2026, 8, 20),
+        short_notice_reason="Called away to a funeral",
+    )
+    text = printed(notification)
+    assert "reasonably practicable" in " ".join(text.split()), text
+    assert "Called away to a funeral" in text
+
+
+@pytest.mark.django_db
 def test_periodic_notification_has_no_travel_section(notification):
     assert "Travel abroad" not in printed(notification)
 

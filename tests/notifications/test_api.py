@@ -542,6 +542,19 @@ def test_foreign_travel(api, conviction, station):
     assert body["destinations"] == "Spain (Malaga)"
 
 
+def test_foreign_travel_at_short_notice(api, conviction, station):
+    leaving = timezone.localdate() + timedelta(days=3)
+    payload = new_notification(
+        station,
+        type="travel",
+        departure_date=leaving.isoformat(),
+        short_notice_reason="Work trip arranged by the employer yesterday",
+    )
+    body = post_notification(api, conviction.nominal, payload).json()
+    assert body["deadline"] == (leaving - timedelta(days=1)).isoformat() and body["on_time"]
+    assert body["short_notice_reason"].startswith("Work trip")
+
+
 def other_station(other_force):
     return Station.objects.create(force=other_force, name="Maidstone police station")
 
@@ -566,6 +579,17 @@ def other_station(other_force):
             "on or after the date of departure",
         ),
         ({"type": "travel_return"}, "return_date", "Give the date of return"),
+        (
+            {"type": "travel", "departure_date": "2099-05-10", "short_notice_reason": "Late"},
+            "short_notice_reason",
+            "no reason for short notice is needed",
+        ),
+        (
+            {"type": "travel_return", "return_date": "2020-05-10", "short_notice_reason": "x"},
+            "short_notice_reason",
+            "applies only to travel",
+        ),
+        ({"short_notice_reason": "x"}, "short_notice_reason", "only to foreign travel"),
         ({"departure_date": "2030-05-10"}, "departure_date", "only to foreign travel"),
         ({"type": "non_occurrence"}, "event_date", "the date the change was expected"),
         ({"type": "visit"}, "type", "not a type of notification"),

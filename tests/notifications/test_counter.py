@@ -251,6 +251,71 @@ def test_travel_notification(client, front_desk, conviction, station):
     assert nominal.open_deadlines.get().kind == "travel_return"
 
 
+def _trip(leaving, **extra):
+    return {
+        **_date("departure_date", leaving),
+        "departure_point": "Heathrow",
+        "destinations": "Spain: Malaga airport",
+        "carriers": "Iberia",
+        "first_night_accommodation": "Hotel Sol, Malaga",
+        **extra,
+    }
+
+
+def test_travel_at_short_notice_with_a_reason_is_due_24_hours_before(
+    client, front_desk, conviction, station
+):
+    nominal = conviction.nominal
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="travel")
+    leaving = timezone.localdate() + timedelta(days=2)
+    reason = "Called away to a parent's funeral in Malaga yesterday"
+
+    assert (
+        client.post(
+            details_url(nominal, key), _trip(leaving, short_notice_reason=reason)
+        ).status_code
+        == 302
+    )
+    check = client.get(check_url(nominal, key)).content.decode()
+    assert "Why they could not give 7 days" in check and "funeral" in check
+    client.post(check_url(nominal, key), {})
+
+    notification = Notification.objects.get(nominal=nominal)
+    assert notification.short_notice_reason == reason
+    assert notification.deadline == leaving - timedelta(days=1) and notification.on_time
+
+
+def test_travel_at_short_notice_without_a_reason_is_late(client, front_desk, conviction, station):
+    nominal = conviction.nominal
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="travel")
+    leaving = timezone.localdate() + timedelta(days=2)
+
+    client.post(details_url(nominal, key), _trip(leaving))
+    client.post(check_url(nominal, key), {})
+
+    notification = Notification.objects.get(nominal=nominal)
+    assert notification.deadline == leaving - timedelta(days=7) and not notification.on_time
+
+
+def test_a_reason_for_short_notice_is_refused_when_7_days_notice_is_given(
+    client, front_desk, conviction, station
+):
+    nominal = conviction.nominal
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="travel")
+    leaving = timezone.localdate() + timedelta(days=7)
+
+    page = client.post(details_url(nominal, key), _trip(leaving, short_notice_reason="In a hurry"))
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "no reason for short notice is needed" in text
+    assert "In a hurry" in text and "Hotel Sol, Malaga" in text  # nothing typed is lost
+    assert not Notification.objects.exists()
+
+
 def test_identity_not_confirmed_stops_the_journey(client, front_desk, conviction, station):
     client.force_login(front_desk)
     response = client.post(

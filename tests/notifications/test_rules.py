@@ -42,8 +42,10 @@ from notifications.rules import (
     six_day_deadline,
     three_day_deadline,
     travel_change_deadline,
+    travel_deadline,
     travel_notice_deadline,
     travel_return_deadline,
+    travel_short_notice_applies,
     travel_short_notice_deadline,
     weeks_to_months,
 )
@@ -516,6 +518,34 @@ def test_travel_deadlines():
     assert travel_change_deadline(departure) == datetime(2024, 8, 19, 9, 30)
     assert travel_return_deadline(D(2024, 9, 1)) == D(2024, 9, 3)
     assert travel_notice_deadline(D(2024, 8, 20), notice_days=10) == D(2024, 8, 10)
+
+
+@pytest.mark.parametrize(
+    "departure, short_notice, hours, expected",
+    [
+        (D(2024, 8, 20), False, 24, D(2024, 8, 13)),  # 2.8: the standard 7 days
+        (D(2024, 8, 20), True, 24, D(2024, 8, 19)),  # not reasonably practicable: the day before
+        (D(2024, 8, 20), True, 36, D(2024, 8, 18)),  # hours not whole days round up to a day
+        (D(2024, 8, 20), True, 48, D(2024, 8, 18)),
+        (D(2024, 3, 1), True, 24, D(2024, 2, 29)),  # across a leap day
+    ],
+)
+def test_travel_deadline_with_and_without_short_notice(departure, short_notice, hours, expected):
+    assert travel_deadline(departure, short_notice=short_notice, hours=hours) == expected
+
+
+@pytest.mark.parametrize(
+    "notified_on, applies",
+    [
+        (D(2024, 8, 12), False),
+        (D(2024, 8, 13), False),
+        (D(2024, 8, 14), True),
+        (D(2024, 8, 20), True),
+    ],
+)
+def test_short_notice_applies_only_once_the_standard_notice_has_passed(notified_on, applies):
+    # 2.8: departs 20 Aug 2024, latest standard notification 13 Aug 2024.
+    assert travel_short_notice_applies(notified_on, D(2024, 8, 20)) is applies
 
 
 @pytest.mark.parametrize(
