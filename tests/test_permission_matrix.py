@@ -468,6 +468,7 @@ def mappa_kwargs(name, nominal):
     from mappa.models import Agency, Meeting
     from mappa.services import levels
     from mappa.services import meetings as service
+    from mappa.services import minutes as minutes_service
     from tests.conftest import make_user
 
     names = {
@@ -515,10 +516,10 @@ def mappa_kwargs(name, nominal):
             meeting=meeting,
             data={"name": "Matrix Person", "agency": agency, "present": True},
         )
-        service.decision_add(
+        minutes_service.decision_add(
             acting_user=chair, item=item, data={"decision": "Matrix", "rationale": "Matrix"}
         )
-        service.action_add(
+        minutes_service.action_add(
             acting_user=chair,
             item=item,
             data={"action": "Matrix", "owner": "M", "agency": agency, "due": meeting.held_on},

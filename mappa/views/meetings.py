@@ -27,6 +27,7 @@ from mappa.forms import (
 from mappa.models import ActionStatus, Attendee, Decision, MeetingAction, MeetingStatus
 from mappa.rules import PLAN_KEYS
 from mappa.services import meetings as service
+from mappa.services import minutes as minutes_service
 from mappa.views.levels import add_errors
 from rsom.views import role_required
 
@@ -342,7 +343,7 @@ def _minutes_initial(item) -> tuple[dict, int | None]:
         "discussion": item.discussion,
         "discussion_not_for_sharing": item.discussion_not_for_sharing,
         **{key: saved.get(key, "") for key in PLAN_KEYS},
-        "next_review_on": item.next_review_on or service.default_next_review(item),
+        "next_review_on": item.next_review_on or minutes_service.default_next_review(item),
     }
     version = None
     if not saved:
@@ -421,7 +422,7 @@ def item_minutes(request, meeting_id, item_id):
     form = MinutesForm(request.POST)
     if form.is_valid():
         try:
-            changes = service.minutes_save(
+            changes = minutes_service.minutes_save(
                 acting_user=request.user, item=item, data=form.cleaned_data
             )
         except ValidationError as error:
@@ -439,7 +440,7 @@ def decision_add(request, meeting_id, item_id):
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            _, created = service.decision_add(
+            _, created = minutes_service.decision_add(
                 acting_user=request.user, item=item, data=form.cleaned_data
             )
         except ValidationError as error:
@@ -457,7 +458,7 @@ def decision_remove(request, meeting_id, item_id, decision_id):
     meeting, item = _agenda_item(request, meeting_id, item_id)
     decision = get_object_or_404(Decision, pk=decision_id, item=item)
     try:
-        service.decision_remove(acting_user=request.user, decision=decision)
+        minutes_service.decision_remove(acting_user=request.user, decision=decision)
     except ValidationError as error:
         _report(request, error)
     else:
@@ -472,7 +473,7 @@ def action_add(request, meeting_id, item_id):
     form = ActionForm(request.POST)
     if form.is_valid():
         try:
-            _, created = service.action_add(
+            _, created = minutes_service.action_add(
                 acting_user=request.user, item=item, data=form.cleaned_data
             )
         except ValidationError as error:
@@ -490,7 +491,7 @@ def action_remove(request, meeting_id, item_id, action_id):
     meeting, item = _agenda_item(request, meeting_id, item_id)
     action = get_object_or_404(MeetingAction, pk=action_id, item=item)
     try:
-        service.action_remove(acting_user=request.user, action=action)
+        minutes_service.action_remove(acting_user=request.user, action=action)
     except ValidationError as error:
         _report(request, error)
     else:
@@ -503,7 +504,7 @@ def action_remove(request, meeting_id, item_id, action_id):
 def item_complete(request, meeting_id, item_id):
     meeting, item = _agenda_item(request, meeting_id, item_id)
     try:
-        service.item_complete(acting_user=request.user, item=item)
+        minutes_service.item_complete(acting_user=request.user, item=item)
     except ValidationError as error:
         missing = (
             error.message_dict if hasattr(error, "error_dict") else {"minutes": error.messages}
@@ -518,7 +519,7 @@ def item_complete(request, meeting_id, item_id):
 def item_reopen(request, meeting_id, item_id):
     meeting, item = _agenda_item(request, meeting_id, item_id)
     try:
-        if service.item_reopen(acting_user=request.user, item=item):
+        if minutes_service.item_reopen(acting_user=request.user, item=item):
             messages.success(request, "Minutes reopened: mark them complete again when corrected")
     except ValidationError as error:
         _report(request, error)
@@ -549,7 +550,7 @@ def action_done(request, action_id):
     form = ActionDoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = service.action_set_status(
+            changed = minutes_service.action_set_status(
                 acting_user=request.user,
                 action=action,
                 status=ActionStatus.DONE,

@@ -29,6 +29,7 @@ from mappa.models import (
     MeetingStatus,
 )
 from mappa.services import meetings as service
+from mappa.services import minutes as minutes_service
 from mappa.services.levels import mappa_level_set
 from tests.conftest import make_user
 
@@ -98,7 +99,7 @@ def attend(chair: User, meeting: Meeting, name="Sam Jones", present=True) -> Att
 def minute(chair: User, item: AgendaItem, *, complete: bool = True) -> AgendaItem:
     """Full minutes for the item, marked complete unless asked otherwise."""
     item = AgendaItem.objects.select_related("meeting", "nominal").get(pk=item.pk)
-    service.minutes_save(
+    minutes_service.minutes_save(
         acting_user=chair,
         item=item,
         data={
@@ -107,13 +108,13 @@ def minute(chair: User, item: AgendaItem, *, complete: bool = True) -> AgendaIte
             "next_review_on": item.meeting.held_on + timedelta(weeks=8),
         },
     )
-    service.decision_add(
+    minutes_service.decision_add(
         acting_user=chair,
         item=item,
         data={"decision": "Stay at level 2", "rationale": "Risk managed", "dissent": ""},
     )
     if complete:
-        service.item_complete(acting_user=chair, item=item)
+        minutes_service.item_complete(acting_user=chair, item=item)
     return AgendaItem.objects.get(pk=item.pk)
 
 
@@ -286,7 +287,7 @@ def test_attendees_list_responsible_authorities_first(mappa_chair, meeting):
 
 def test_incomplete_minutes_say_exactly_what_is_missing(mappa_chair, item):
     with pytest.raises(ValidationError) as raised:
-        service.item_complete(acting_user=mappa_chair, item=item)
+        minutes_service.item_complete(acting_user=mappa_chair, item=item)
     assert raised.value.message_dict == {
         "discussion": ["Enter the discussion"],
         "decisions": ["Record at least one decision, with its rationale"],
@@ -297,13 +298,13 @@ def test_incomplete_minutes_say_exactly_what_is_missing(mappa_chair, item):
         "contingency": ["Enter the contingency plan"],
         "next_review_on": ["Enter the next review date"],
     }
-    service.minutes_save(
+    minutes_service.minutes_save(
         acting_user=mappa_chair,
         item=item,
         data={"discussion": "Discussed", **PLAN, "victim_safety": "", "next_review_on": None},
     )
     with pytest.raises(ValidationError) as raised:
-        service.item_complete(acting_user=mappa_chair, item=item)
+        minutes_service.item_complete(acting_user=mappa_chair, item=item)
     assert set(raised.value.message_dict) == {"decisions", "victim_safety", "next_review_on"}
     assert not AgendaItem.objects.get(pk=item.pk).minutes_complete
 
@@ -349,7 +350,7 @@ def test_the_lifecycle_of_a_meeting(mappa_chair, meeting, om, case2):
     assert MappaReviewDue.objects.get(nominal=other).due == next_on
 
     with pytest.raises(ValidationError, match="The meeting is closed"):
-        service.decision_add(
+        minutes_service.decision_add(
             acting_user=mappa_chair, item=items[0], data={"decision": "X", "rationale": "Y"}
         )
 
@@ -366,9 +367,9 @@ def test_closing_needs_a_case_and_someone_present(mappa_chair, meeting):
 def test_complete_minutes_are_locked_until_reopened(mappa_chair, item):
     minute(mappa_chair, item)
     with pytest.raises(ValidationError, match="reopen them to change them"):
-        service.minutes_save(acting_user=mappa_chair, item=item, data={"discussion": "New"})
-    assert service.item_reopen(acting_user=mappa_chair, item=item)
-    assert service.minutes_save(
+        minutes_service.minutes_save(acting_user=mappa_chair, item=item, data={"discussion": "New"})
+    assert minutes_service.item_reopen(acting_user=mappa_chair, item=item)
+    assert minutes_service.minutes_save(
         acting_user=mappa_chair, item=item, data={**PLAN, "discussion": "New"}
     )
     assert CaseEvent.objects.filter(kind="mappa_minutes_reopened").count() == 1
@@ -378,33 +379,37 @@ def test_minutes_wait_for_the_day_of_the_meeting(mappa_chair, case2):
     later = plan_meeting(mappa_chair, TODAY + timedelta(days=7))
     item, _ = service.agenda_add(acting_user=mappa_chair, meeting=later, nominal=case2)
     with pytest.raises(ValidationError, match="Minutes can be recorded from the day of the"):
-        service.minutes_save(acting_user=mappa_chair, item=item, data={"discussion": "Early"})
+        minutes_service.minutes_save(
+            acting_user=mappa_chair, item=item, data={"discussion": "Early"}
+        )
 
 
 def test_the_next_review_date_keeps_to_the_interval(mappa_chair, item):
     too_late = TODAY + timedelta(weeks=16, days=1)
     with pytest.raises(ValidationError) as raised:
-        service.minutes_save(acting_user=mappa_chair, item=item, data={"next_review_on": too_late})
+        minutes_service.minutes_save(
+            acting_user=mappa_chair, item=item, data={"next_review_on": too_late}
+        )
     latest = TODAY + timedelta(weeks=16)
     assert raised.value.message_dict["next_review_on"] == [
         f"The next review date must be on or before {latest:%-d %b %Y}: level 2 cases are "
         "reviewed at least every 16 weeks"
     ]
-    assert service.default_next_review(item) == latest
+    assert minutes_service.default_next_review(item) == latest
 
 
 def test_not_for_sharing_flags_are_stored(mappa_chair, item):
-    service.minutes_save(
+    minutes_service.minutes_save(
         acting_user=mappa_chair,
         item=item,
         data={"discussion": "Source is a neighbour", "discussion_not_for_sharing": True},
     )
-    service.decision_add(
+    minutes_service.decision_add(
         acting_user=mappa_chair,
         item=item,
         data={"decision": "Covert check", "rationale": "Intelligence", "not_for_sharing": True},
     )
-    service.action_add(
+    minutes_service.action_add(
         acting_user=mappa_chair,
         item=item,
         data={
@@ -423,10 +428,10 @@ def test_not_for_sharing_flags_are_stored(mappa_chair, item):
 
 def test_a_decision_needs_its_rationale_and_an_action_its_owner_agency_and_date(mappa_chair, item):
     with pytest.raises(ValidationError) as raised:
-        service.decision_add(acting_user=mappa_chair, item=item, data={"decision": "Stay"})
+        minutes_service.decision_add(acting_user=mappa_chair, item=item, data={"decision": "Stay"})
     assert raised.value.message_dict == {"rationale": ["Enter the rationale for the decision"]}
     with pytest.raises(ValidationError) as raised:
-        service.action_add(
+        minutes_service.action_add(
             acting_user=mappa_chair,
             item=item,
             data={"action": "Visit", "due": TODAY - timedelta(days=1)},
@@ -442,7 +447,7 @@ def test_a_decision_needs_its_rationale_and_an_action_its_owner_agency_and_date(
 
 
 def _action(chair, item, due, text="Home visit") -> MeetingAction:
-    return service.action_add(
+    return minutes_service.action_add(
         acting_user=chair,
         item=item,
         data={"action": text, "owner": "PC Lee", "agency": agency(), "due": due},
@@ -458,10 +463,10 @@ def test_actions_are_tracked_to_done(mappa_chair, item, case2):
     assert [a.pk for a in selectors.open_actions(mappa_chair, on=tomorrow, overdue_only=True)] == [
         overdue.pk
     ]
-    assert service.action_set_status(
+    assert minutes_service.action_set_status(
         acting_user=mappa_chair, action=overdue, status=ActionStatus.DONE
     )
-    assert not service.action_set_status(
+    assert not minutes_service.action_set_status(
         acting_user=mappa_chair, action=overdue, status=ActionStatus.DONE
     )
     done = MeetingAction.objects.get(pk=overdue.pk)
@@ -469,7 +474,7 @@ def test_actions_are_tracked_to_done(mappa_chair, item, case2):
     assert [a.pk for a in selectors.open_actions(mappa_chair, on=tomorrow)] == [later.pk]
     assert CaseEvent.objects.filter(nominal=case2, kind="mappa_action_changed").exists()
     with pytest.raises(ValidationError) as raised:
-        service.action_set_status(
+        minutes_service.action_set_status(
             acting_user=mappa_chair, action=later, status="done", completed_on=tomorrow
         )
     assert raised.value.message_dict == {
@@ -761,7 +766,7 @@ def test_the_minutes_page_query_count_is_flat(
         assert client.get(url).status_code == 200
     for n in range(8):
         _action(mappa_chair, item, TODAY + timedelta(days=n + 1), f"A{n}")
-        service.decision_add(
+        minutes_service.decision_add(
             acting_user=mappa_chair, item=item, data={"decision": f"D{n}", "rationale": "R"}
         )
     with django_assert_max_num_queries(25) as large:

@@ -30,6 +30,7 @@ from mappa.models import (
     PackStatus,
 )
 from mappa.services import meetings as service
+from mappa.services import minutes as minutes_service
 from mappa.services import packs
 from mappa.services.levels import mappa_level_set
 from notifications import orders
@@ -181,7 +182,7 @@ def words(text: str) -> str:
 def secret_minutes(chair: User, item: AgendaItem) -> None:
     """A discussion, a decision and an action marked not for sharing, beside shared ones."""
     item = AgendaItem.objects.select_related("meeting", "nominal").get(pk=item.pk)
-    service.minutes_save(
+    minutes_service.minutes_save(
         acting_user=chair,
         item=item,
         data={
@@ -191,7 +192,7 @@ def secret_minutes(chair: User, item: AgendaItem) -> None:
             "next_review_on": item.next_review_on,
         },
     )
-    service.decision_add(
+    minutes_service.decision_add(
         acting_user=chair,
         item=item,
         data={
@@ -200,7 +201,7 @@ def secret_minutes(chair: User, item: AgendaItem) -> None:
             "not_for_sharing": True,
         },
     )
-    service.action_add(
+    minutes_service.action_add(
         acting_user=chair,
         item=item,
         data={
@@ -211,7 +212,7 @@ def secret_minutes(chair: User, item: AgendaItem) -> None:
             "not_for_sharing": True,
         },
     )
-    service.action_add(
+    minutes_service.action_add(
         acting_user=chair,
         item=item,
         data={
@@ -306,8 +307,8 @@ def test_each_case_shows_its_records_and_what_happened_since_its_last_review(cha
     item = service.agenda_add(acting_user=chair, meeting=earlier, nominal=case)[0]
     attend(chair, earlier)
     item = minute(chair, item)
-    service.item_reopen(acting_user=chair, item=item)
-    service.action_add(
+    minutes_service.item_reopen(acting_user=chair, item=item)
+    minutes_service.action_add(
         acting_user=chair,
         item=AgendaItem.objects.select_related("meeting", "nominal").get(pk=item.pk),
         data={
@@ -317,7 +318,7 @@ def test_each_case_shows_its_records_and_what_happened_since_its_last_review(cha
             "due": TODAY - timedelta(days=2),
         },
     )
-    service.item_complete(
+    minutes_service.item_complete(
         acting_user=chair, item=AgendaItem.objects.select_related("meeting").get(pk=item.pk)
     )
     service.meeting_close(acting_user=chair, meeting=earlier)
