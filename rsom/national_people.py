@@ -42,6 +42,7 @@ from mappa.models import (
     Meeting,
     MeetingAction,
 )
+from notifications import rules as notification_rules
 from notifications.models import (
     Absence,
     Breach,
@@ -911,6 +912,7 @@ class PersonBuilder:
                     "Hotel near the airport" if kind == "travel" else "",
                     return_on,
                     "Manchester Airport" if kind == "travel_return" else "",
+                    "",  # short_notice_reason: every seeded trip gives 7 days' notice
                     deadline,
                     _key(self.s.key_tag, pk),
                     verification_code(pk),
@@ -974,7 +976,8 @@ class PersonBuilder:
             told = first + _days(rnd, 30, span - 60)
             leave = told + _days(rnd, 7, 21)
             back = leave + _days(rnd, 7, 14)
-            emit("travel", told, leave, travel=(leave, "Spain (Alicante)", back))
+            due = notification_rules.travel_deadline(leave)
+            emit("travel", told, due, travel=(leave, "Spain (Alicante)", back))
             if back + timedelta(days=3) <= stop:
                 emit("travel_return", back + _days(rnd, 0, 2), back + timedelta(days=3), event=back)
 
