@@ -17,6 +17,7 @@ from cases import forms as case_forms
 from cases import services as case_services
 from cases.models import Address, BankAccount, IdentityDocument, Nominal, OtherName, PaymentCard
 from cases.validators import normalise_ni_number, validate_ni_number
+from notifications import rules
 from notifications.models import Absence, AbsenceKind, NotificationType, Station
 from notifications.services import absence_save, short_notice_problem
 from rsom.forms import GovDateField, GovForm
@@ -181,10 +182,89 @@ HomeAddressForm = _address_form(
     started_label="Date they moved",
 )
 # s.84(1)(c), 2.6: the change is the day the stays add up to 7 days within 12 months.
-StayAddressForm = _address_form(
+_OtherAddressForm = _address_form(
     [(Address.Kind.OTHER, "Other address")],
     started_label="Date the stays there added up to 7 days (in any 12 months)",
 )
+STAYS = 3  # stays the form asks for; more than three short ones are rare at a counter
+
+
+class StayAddressForm(_OtherAddressForm):
+    """An address not notified where the person has stayed. Given the stays, RSOM works out the
+    day they added up to 7 days; the clerk need not count."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        date_field = self.fields["from_date"]
+        date_field.required = False
+        date_field.help_text = "Leave blank when you have given the stays: RSOM works it out"
+        stays = []
+        for n in range(1, STAYS + 1):
+            first, last = f"stay_{n}_first", f"stay_{n}_last"
+            hint = "Each stay there in the last 12 months. For example, 1 1 2025"
+            self.fields[first] = GovDateField(
+                label=f"Stay {n}: first day", required=False, hint=hint if n == 1 else ""
+            )
+            self.fields[last] = GovDateField(label=f"Stay {n}: last day", required=False, hint="")
+            stays += [first, last]
+        self.order_fields(["line_1", "line_2", "town", "postcode", *stays, "from_date"])
+
+    def clean(self):
+        data = super().clean()
+        stays = self._stays(data)
+        for n in range(1, STAYS + 1):
+            data.pop(f"stay_{n}_first", None)
+            data.pop(f"stay_{n}_last", None)
+        if self.errors:
+            return data
+        given = data.get("from_date")
+        if not stays:
+            if given is None:
+                self.add_error(
+                    "from_date",
+                    "Enter the date the stays added up to 7 days, or the stays themselves",
+                )
+            return data
+        reached = rules.qualifying_stay(stays)
+        if reached is None:
+            days = rules.days_stayed(stays)
+            self.add_error(
+                "stay_1_first",
+                f"These stays add up to {days} days, fewer than 7 in any 12 months: the address "
+                "need not be notified yet",
+            )
+        elif given and given != reached.reached_on:
+            self.add_error(
+                "from_date",
+                f"The stays reached 7 days on {_fmt(reached.reached_on)}: enter that date or "
+                "leave it blank",
+            )
+        else:
+            data["from_date"] = reached.reached_on
+            data["notes"] = ("Stays: " + "; ".join(_span(a, b) for a, b in stays))[:300]
+        return data
+
+    def _stays(self, data) -> list[tuple[date, date]]:
+        stays = []
+        for n in range(1, STAYS + 1):
+            first, last = data.get(f"stay_{n}_first"), data.get(f"stay_{n}_last")
+            if first and last and last < first:
+                self.add_error(f"stay_{n}_last", f"Stay {n} must end on or after its first day")
+            elif first and last:
+                if last > timezone.localdate():
+                    self.add_error(f"stay_{n}_last", f"Stay {n} must have ended by today")
+                stays.append((first, last))
+            elif first:
+                self.add_error(f"stay_{n}_last", f"Enter the last day of stay {n}")
+            elif last:
+                self.add_error(f"stay_{n}_first", f"Enter the first day of stay {n}")
+        return stays
+
+
+def _span(first: date, last: date) -> str:
+    return _fmt(first) if first == last else f"{_fmt(first)} to {_fmt(last)}"
+
+
 HouseholdForm = _address_form(
     [(Address.Kind.HOUSEHOLD_WITH_CHILD, "Household with a child")],
     started_label="Date they started staying there",
@@ -537,14 +617,13 @@ _CLOSING_APPLY = {
 
 
 def applier(slug: str, form):
-    name = type(form).__name__
     if slug == "release":
         return _apply_release
-    if name == "AddressChangeForm":
+    if slug in _ADDRESS_APPLY:
         return _ADDRESS_APPLY[slug]
     if isinstance(form, _ClosingForm):
         return _CLOSING_APPLY[slug]
-    return APPLY[name]
+    return APPLY[type(form).__name__]
 
 
 class ConfirmForm(GovForm):

@@ -544,13 +544,7 @@ def qualifying_stay(
     # s.84; domain.md section 2 (2.6): 7 days at an address not notified, in one stay or
     # several adding up within any 12 months; overlapping stays count each day once.
     needed = _whole("The qualifying period in days", qualifying_days, minimum=1)
-    days = sorted(
-        {
-            first + timedelta(days=n)
-            for first, last in _spans("stay", stays)
-            for n in range((last - first).days + 1)
-        }
-    )
+    days = _days_of("stay", stays)
     oldest = 0
     for index, day in enumerate(days):
         # The 12-month period beginning with days[oldest] must still include today.
@@ -559,6 +553,21 @@ def qualifying_stay(
         if index - oldest + 1 >= needed:
             return QualifyingStay(day, three_day_deadline(day))
     return None
+
+
+def days_stayed(stays: Iterable[tuple[date, date]]) -> int:
+    # Domain.md section 2 (2.6): each day of a stay counts once, however many stays cover it.
+    return len(_days_of("stay", stays))
+
+
+def _days_of(label: str, spans: Iterable[Span]) -> list[date]:
+    return sorted(
+        {
+            first + timedelta(days=n)
+            for first, last in _spans(label, spans)
+            for n in range((last - first).days + 1)
+        }
+    )
 
 
 def household_stay_notifiable(hours: Decimal | int) -> bool:

@@ -101,6 +101,83 @@ def test_annual_notification_with_a_change_of_address(client, front_desk, convic
     assert notification.verification_code in page.content.decode()
 
 
+def _stays_at_a_friends_flat(**extra):
+    return {
+        **SAME,
+        "release-status": "same",
+        "other-addresses-status": "changed",
+        "other-addresses-new-line_1": "Flat 2, 9 Mill Lane",
+        "other-addresses-new-town": "Reading",
+        **extra,
+    }
+
+
+def test_2_6_the_counter_works_out_when_stays_reached_7_days(
+    client, front_desk, conviction, station
+):
+    nominal = conviction.nominal
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="change")
+    first = timezone.localdate() - timedelta(days=20)  # stays 3 days, then 4 days a week later
+    data = _stays_at_a_friends_flat(
+        **_date("other-addresses-new-stay_1_first", first),
+        **_date("other-addresses-new-stay_1_last", first + timedelta(days=2)),
+        **_date("other-addresses-new-stay_2_first", first + timedelta(days=9)),
+        **_date("other-addresses-new-stay_2_last", first + timedelta(days=12)),
+    )
+
+    response = client.post(details_url(nominal, key), data)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    client.post(check_url(nominal, key), {})
+
+    reached = first + timedelta(days=12)
+    notification = Notification.objects.get(nominal=nominal)
+    assert notification.event_date == reached
+    assert notification.deadline == reached + timedelta(days=2)  # 3 days beginning with it
+    flat = Address.objects.get(nominal=nominal, line_1="Flat 2, 9 Mill Lane")
+    assert flat.kind == "other" and flat.from_date == reached
+    assert flat.notes.startswith("Stays: ")
+
+
+def test_stays_short_of_7_days_are_refused_and_kept(client, front_desk, conviction, station):
+    nominal = conviction.nominal
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="change")
+    first = timezone.localdate() - timedelta(days=10)
+    data = _stays_at_a_friends_flat(
+        **_date("other-addresses-new-stay_1_first", first),
+        **_date("other-addresses-new-stay_1_last", first + timedelta(days=5)),
+        **_date("other-addresses-new-stay_2_first", first + timedelta(days=8)),
+    )
+
+    page = client.post(details_url(nominal, key), data)
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Enter the last day of stay 2" in text
+    assert "Flat 2, 9 Mill Lane" in text  # nothing typed is lost
+    one_stay = {k: v for k, v in data.items() if "stay_2" not in k}
+    page = client.post(details_url(nominal, key), one_stay)
+    assert "add up to 6 days" in page.content.decode()
+    assert not Notification.objects.exists()
+
+
+def test_a_date_that_disagrees_with_the_stays_is_refused(client, front_desk, conviction, station):
+    nominal = conviction.nominal
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="change")
+    first = timezone.localdate() - timedelta(days=10)
+    data = _stays_at_a_friends_flat(
+        **_date("other-addresses-new-from_date", first),
+        **_date("other-addresses-new-stay_1_first", first),
+        **_date("other-addresses-new-stay_1_last", first + timedelta(days=6)),
+    )
+
+    page = client.post(details_url(nominal, key), data)
+
+    assert "The stays reached 7 days on" in page.content.decode()
+
+
 def test_pressing_submit_twice_records_one_notification(client, front_desk, conviction, station):
     nominal = conviction.nominal
     client.force_login(front_desk)

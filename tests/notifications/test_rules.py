@@ -20,6 +20,7 @@ from notifications.rules import (
     application_is_premature,
     clock_status,
     custodial_term_months,
+    days_stayed,
     deadline_within_days,
     defer_for_absences,
     discharge_effective_date,
@@ -428,6 +429,19 @@ def test_period_runs_on_and_subject_on():
 )
 def test_notifying_examples(compute, expected):
     assert compute() == expected
+
+
+@pytest.mark.parametrize(
+    "stays, days",
+    [
+        ([(D(2025, 1, 1), D(2025, 1, 3)), (D(2025, 1, 10), D(2025, 1, 13))], 7),  # 2.6
+        ([(D(2025, 1, 1), D(2025, 1, 1))], 1),
+        ([(D(2025, 1, 1), D(2025, 1, 5)), (D(2025, 1, 4), D(2025, 1, 6))], 6),  # overlap once
+        ([], 0),
+    ],
+)
+def test_days_stayed_counts_each_day_once(stays, days):
+    assert days_stayed(stays) == days
 
 
 def test_2_6_stays_add_up_to_seven_days():
