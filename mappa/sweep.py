@@ -27,7 +27,7 @@ from mappa.rules import ReviewStatus, review_status
 from mappa.services.levels import REVIEWED_LEVELS, review_due_for, review_facts
 from rsom import sweeps
 from rsom.batches import BATCH_SIZE
-from rsom.sweeps import Part
+from rsom.sweeps import Part, Span
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ class MappaSweepResult:
     checked: int = 0
     due_dates_changed: int = 0  # rows written, new ones included
     inbox_items_added: int = 0
+    parts_skipped: int = 0  # parts another run was sweeping at the same time
 
     @property
     def writes(self) -> int:
@@ -91,7 +92,7 @@ def sweep_part(part: Part, *, on: date, batch_size: int = BATCH_SIZE) -> MappaSw
         totals = _Totals()
         totals.checked = sweeps.walk(
             part,
-            read=lambda last_pk: _batch(part, last_pk, batch_size),
+            read=lambda span: _batch(span, batch_size),
             work=lambda batch: _sweep_batch(batch, on, totals),
         )
         return MappaSweepResult(on=on, ran=True, **asdict(totals))
@@ -106,14 +107,12 @@ def finish(
 MAPPA_SWEEP = sweeps.Sweep("mappa reviews", sweep_part, finish, MappaSweepResult)
 
 
-def _batch(part: Part, last_pk: int, batch_size: int) -> list[Nominal]:
+def _batch(span: Span, batch_size: int) -> list[Nominal]:
     # Level 2 and 3 cases, and any other case still holding a review date to clear; walked by
     # primary key so a page stays fast however far through the register it is.
     people = (
-        part.narrow(Nominal.objects)
-        .filter(
-            Q(mappa_level__in=REVIEWED_LEVELS) | Q(mappa_review__due__isnull=False), pk__gt=last_pk
-        )
+        span.of(Nominal.objects)
+        .filter(Q(mappa_level__in=REVIEWED_LEVELS) | Q(mappa_review__due__isnull=False))
         .select_related("force", "mappa_review")
     )
     return list(people.order_by("pk")[:batch_size])
@@ -162,7 +161,10 @@ def _rewrite(pks: list[int], computed: dict) -> list[Nominal]:
     meeting closed meanwhile is either seen here or refreshes the row after us."""
     if not pks:
         return []
-    locked = {r.pk: r for r in MappaReviewDue.objects.select_for_update().filter(pk__in=pks)}
+    locked = {
+        r.pk: r
+        for r in MappaReviewDue.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    }
     fresh = list(Nominal.objects.filter(pk__in=list(locked)).select_related("force"))
     facts = review_facts(locked)
     rows, people = [], []

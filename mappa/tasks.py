@@ -1,10 +1,10 @@
 from celery import shared_task
 
 from mappa.services.packs import pack_build
-from rsom.tasks import start_sweep
+from rsom.tasks import RETRY, start_sweep
 
 
-@shared_task
+@shared_task(**RETRY)
 def sweep_mappa_reviews_nightly() -> dict:
     """Nightly: recompute each level 2 and 3 case's next MAPPA review and tell managers. Queues
     the sweep's parts (rsom.tasks)."""

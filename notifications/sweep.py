@@ -35,7 +35,7 @@ from notifications.models import Clock
 from notifications.services import CLOCK_FIELDS, clock_values, compute_clock
 from rsom import sweeps
 from rsom.batches import BATCH_SIZE, rows_of
-from rsom.sweeps import Part
+from rsom.sweeps import Part, Span
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,7 @@ class SweepResult:
     clocks_changed: int = 0
     inbox_items_added: int = 0
     cases_ended: int = 0
+    parts_skipped: int = 0  # parts another run was sweeping at the same time
 
     @property
     def writes(self) -> int:
@@ -91,7 +92,7 @@ def sweep_part(part: Part, *, on: date, batch_size: int = BATCH_SIZE) -> SweepRe
         totals = _Totals()
         totals.checked = sweeps.walk(
             part,
-            read=lambda last_pk: _batch(part, last_pk, batch_size, forces),
+            read=lambda span: _batch(span, batch_size, forces),
             work=lambda batch: _sweep_batch(batch, on, totals),
         )
         return SweepResult(on=on, ran=True, **asdict(totals))
@@ -103,8 +104,10 @@ def finish(on: date, results: list[SweepResult], *, batch_size: int = BATCH_SIZE
     result = sweeps.added_up(results, on)
     if not result.ran:
         return result
+    sweeps.wait_for_skipped_parts(SWEEP_LOCK, results, "Register sweep")
     with sweeps.finish_lock(SWEEP_LOCK, "register sweep") as held:
         if not held:
+            log.info("Register sweep: another run is closing ended cases")
             return result
         ended, told = _end_requirements(on, batch_size)
     return replace(result, inbox_items_added=result.inbox_items_added + told, cases_ended=ended)
@@ -137,10 +140,10 @@ class _Person:
     stored: tuple | None  # the clock's CLOCK_FIELDS as stored, None if it has none yet
 
 
-def _batch(part: Part, last_pk: int, batch_size: int, forces: dict[int, Force]) -> list[_Person]:
+def _batch(span: Span, batch_size: int, forces: dict[int, Force]) -> list[_Person]:
     # Walk by primary key: a keyset page stays fast however far through the register it is.
     rows = list(
-        part.narrow(Nominal.objects.filter(pk__gt=last_pk))
+        span.of(Nominal.objects)
         .order_by("pk")
         .values_list(
             "pk",
@@ -196,7 +199,7 @@ def _rewrite(pks: list[int], on: date, computed: dict[int, PersonClock]) -> int:
     notification recorded meanwhile is either seen here or refreshes the clock after us."""
     if not pks:
         return 0
-    locked = {c.pk: c for c in Clock.objects.select_for_update().filter(pk__in=pks)}
+    locked = {c.pk: c for c in Clock.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
     changed = []
     people = Nominal.objects.filter(pk__in=list(locked)).select_related("force")
     for nominal_id, history in load_histories(people).items():

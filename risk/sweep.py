@@ -46,7 +46,7 @@ from risk.services.reactive import (
 from risk.services.triggers import reactive_return_flag
 from rsom import sweeps
 from rsom.batches import BATCH_SIZE, rows_of
-from rsom.sweeps import Part
+from rsom.sweeps import Part, Span
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,7 @@ class RefreshResult:
     returned: int = 0  # status changed by hand while under reactive management
     updated: int = 0  # every row written, including criteria that changed without a move
     flagged: int = 0  # reactive cases flagged for return because a notification was missed
+    parts_skipped: int = 0  # parts another run was refreshing at the same time
 
     @property
     def writes(self) -> int:
@@ -114,7 +115,7 @@ def refresh_part(part: Part, *, on: date, batch_size: int = BATCH_SIZE) -> Refre
         totals = _Totals()
         totals.checked = sweeps.walk(
             part,
-            read=lambda last_pk: _batch(part, last_pk, batch_size, on, forces),
+            read=lambda span: _batch(span, batch_size, on, forces),
             work=lambda batch: _refresh_batch(batch, on, totals),
         )
         return RefreshResult(on=on, ran=True, **asdict(totals))
@@ -127,8 +128,10 @@ def finish(
     result = sweeps.added_up(results, on)
     if not result.ran:
         return result
+    sweeps.wait_for_skipped_parts(REACTIVE_LOCK, results, "Reactive refresh")
     with sweeps.finish_lock(REACTIVE_LOCK, "reactive refresh") as held:
         if not held:
+            log.info("Reactive refresh: another run is flagging missed notifications")
             return result
         return replace(result, flagged=_flag_missed_notifications(on))
 
@@ -220,13 +223,10 @@ _COLUMNS = [
 ]
 
 
-def _batch(
-    part: Part, last_pk: int, batch_size: int, on: date, forces: dict[int, Force]
-) -> list[_Case]:
+def _batch(span: Span, batch_size: int, on: date, forces: dict[int, Force]) -> list[_Case]:
     # Only cases that can be eligible or are in the queue; a keyset page stays fast throughout.
-    candidates = part.narrow(Nominal.objects).filter(
-        Q(status__in=[NominalStatus.ACTIVE, NominalStatus.REACTIVE]) | Q(reactive__isnull=False),
-        pk__gt=last_pk,
+    candidates = span.of(Nominal.objects).filter(
+        Q(status__in=[NominalStatus.ACTIVE, NominalStatus.REACTIVE]) | Q(reactive__isnull=False)
     )
     rows = list(with_reactive_facts(candidates, on).order_by("pk").values(*_COLUMNS)[:batch_size])
     queued = rows_of(ReactiveCase.objects.all(), [row["pk"] for row in rows], field="pk")
@@ -371,6 +371,7 @@ def _refresh_batch(batch: list[_Case], on: date, totals: _Totals) -> None:
     locked = dict(
         ReactiveCase.objects.select_for_update()
         .filter(pk__in=list(existing))
+        .order_by("pk")
         .values_list("pk", "stage")
     )
     done = [

@@ -16,14 +16,17 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def session_lock(key: int | tuple[int, int], what: str) -> Iterator[bool]:
-    """Try to take the lock `key` (one number, or two: a job and its part); yields whether it was
-    taken (`what` names it in the log)."""
+def session_lock(key: int | tuple[int, int], what: str, *, wait: bool = False) -> Iterator[bool]:
+    """Try to take the lock `key` (one number, or two: a job and its part), or with `wait` wait
+    for it; yields whether it was taken (`what` names it in the log)."""
     keys = list(key) if isinstance(key, tuple) else [key]
     placeholders = ", ".join(["%s"] * len(keys))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT pg_try_advisory_lock({placeholders})", keys)
-        held = cursor.fetchone()[0]
+        if wait:
+            cursor.execute(f"SELECT pg_advisory_lock({placeholders}), true", keys)
+        else:
+            cursor.execute(f"SELECT pg_try_advisory_lock({placeholders})", keys)
+        held = cursor.fetchone()[-1]
     try:
         yield held
     finally:

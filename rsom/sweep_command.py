@@ -1,5 +1,5 @@
-"""What the commands that run a nightly sweep now have in common: the day, the batch size, how
-many parts to run at once, and a warning when another run holds the sweep."""
+"""What the commands that run a nightly sweep now have in common: the day, the batch size, and a
+warning when another run holds the sweep or some of its parts."""
 
 from __future__ import annotations
 
@@ -21,29 +21,30 @@ def _day(text: str) -> date:
 
 
 class SweepCommand(BaseCommand):
-    """Subclasses give `sweep(on=, batch_size=, parts=)` and `report(result)`."""
+    """Subclasses give `sweep(on=, batch_size=)` and `report(result)`."""
 
-    def sweep(self, *, on: date | None, batch_size: int, parts: int | None): ...
+    def sweep(self, *, on: date | None, batch_size: int): ...
 
     def report(self, result) -> None: ...
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=_day, help="Run as on this day (YYYY-MM-DD).")
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
-        parser.add_argument(
-            "--parts",
-            type=int,
-            help="Split the register into this many parts run at once "
-            "(default: the RSOM_SWEEP_PARTS setting, 2).",
-        )
 
-    def handle(self, *args, date=None, batch_size=BATCH_SIZE, parts=None, **options):
+    def handle(self, *args, date=None, batch_size=BATCH_SIZE, **options):
         if batch_size < 1:
             raise CommandError("The batch size must be at least 1.")
-        if parts is not None and parts < 1:
-            raise CommandError("The number of parts must be at least 1.")
-        result = self.sweep(on=date, batch_size=batch_size, parts=parts)
+        # As many parts as the nightly run (RSOM_SWEEP_PARTS), so the two split the register the
+        # same way and a part running at night is skipped here, not swept twice at once.
+        result = self.sweep(on=date, batch_size=batch_size)
         if not result.ran:
             self.stdout.write(self.style.WARNING(str(result)))
             return
         self.report(result)
+        if result.parts_skipped:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{result.parts_skipped} part(s) of the register were being swept by another "
+                    "run at the same time: their counts are not included above."
+                )
+            )

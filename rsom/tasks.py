@@ -10,15 +10,17 @@ from celery import chord, shared_task
 from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from rsom import sweeps
 from rsom.batches import BATCH_SIZE
 
 log = logging.getLogger(__name__)
 
-# A lost connection retries with backoff; every part and final step is safe to run again.
+# A lost connection (to the database or to Redis) retries with backoff; starting a sweep, each
+# part and each final step are safe to run again.
 RETRY = {
-    "autoretry_for": (OperationalError,),
+    "autoretry_for": (OperationalError, BrokerOperationalError),
     "retry_backoff": 60,
     "retry_backoff_max": 1800,
     "retry_jitter": True,

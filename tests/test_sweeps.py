@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from risk.sweep import refresh_reactive
 from rsom import sweeps
 from rsom.tasks import start_sweep
 from tests.notifications.test_sweep import ON, convict, expected_values, make_person
-from visits.sweep import sweep_visits
+from visits.sweep import VISIT_SWEEP_LOCK, sweep_visits
 
 # Forked processes see only committed rows, so these tests commit theirs.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,22 +32,39 @@ def register(om, reference_data):
     return people
 
 
-def ids_in(part: sweeps.Part, people) -> list[int]:
-    return [p.pk for p in people if p.pk > part.after and (part.upto is None or p.pk <= part.upto)]
+def ids_in(part: sweeps.Part, people) -> set[int]:
+    spans = list(part.spans())
+    return {
+        p.pk for p in people for span in spans if span.of(type(p).objects).filter(pk=p.pk).exists()
+    }
 
 
-def test_the_plan_cuts_the_register_into_runs_of_about_as_many_people(register):
+def test_parts_deal_out_blocks_of_ids_in_turn(register, monkeypatch):
+    monkeypatch.setattr(sweeps, "BLOCK", 2)  # blocks of two ids, to see the dealing
     first, second = sweeps.plan(2)
+    ids = sorted(p.pk for p in register)
 
-    assert (first.index, first.after) == (0, 0) and second.upto is None
-    assert first.upto == second.after  # no gap, no overlap
-    assert len(ids_in(first, register)) == len(ids_in(second, register)) == 3
+    firsts, seconds = ids_in(first, register), ids_in(second, register)
+
+    assert firsts | seconds == set(ids) and not firsts & seconds  # every person, once
+    assert all((pk - 1) // 2 % 2 == 0 for pk in firsts)  # blocks 0, 2, 4 …
+    assert all((pk - 1) // 2 % 2 == 1 for pk in seconds)  # blocks 1, 3, 5 …
     assert sweeps.plan(1) == [sweeps.WHOLE]
-    assert len(sweeps.plan(20)) == 6  # never more parts than people
+    with pytest.raises(ValueError, match="at least 1"):
+        sweeps.plan(0)
 
 
-def test_an_empty_register_is_one_part(db):
-    assert sweeps.plan(2) == [sweeps.WHOLE]
+def test_the_same_number_of_parts_splits_a_growing_register_the_same_way(register, om):
+    before = [list(part.spans()) for part in sweeps.plan(2)]
+    make_person(om, "Newcomer")
+    after = [list(part.spans()) for part in sweeps.plan(2)]
+
+    for old, new in zip(before, after, strict=True):
+        assert new[: len(old)] == old  # new people only add blocks at the end
+
+
+def test_an_empty_register_has_nothing_to_walk(db):
+    assert [list(part.spans()) for part in sweeps.plan(2)] == [[], []]
 
 
 def test_inside_a_transaction_the_sweep_runs_whole_in_this_process(register):
@@ -80,16 +97,32 @@ def test_every_sweep_split_in_parts_matches_one_run(register, sweep):
     assert sweep(on=ON, parts=1).writes == 0
 
 
-def test_a_part_running_elsewhere_is_skipped_and_the_rest_is_swept(register, hold_sweep_lock):
+def test_a_part_running_elsewhere_is_skipped_and_the_rest_is_swept(
+    register, hold_sweep_lock, monkeypatch
+):
+    monkeypatch.setattr(sweeps, "BLOCK", 2)
     second_part = sweeps.plan(2)[1]
-    hold_sweep_lock(SWEEP_LOCK, part=1)
+    held = hold_sweep_lock(SWEEP_LOCK, part=1)
+    # The final step waits for the part held elsewhere; here that run ends as the wait begins.
+    waited = []
+    real_lock = sweeps.session_lock
+
+    def lock(key, what, *, wait=False):
+        if wait:
+            waited.append(key)
+            held.release()
+        return real_lock(key, what, wait=wait)
+
+    monkeypatch.setattr(sweeps, "session_lock", lock)
     Clock.objects.all().delete()
 
     result = sweep_register(on=ON, parts=2)
 
-    assert result.ran and result.checked == 3
+    assert result.ran and result.parts_skipped == 1
+    assert waited == [(SWEEP_LOCK, 1)]
     swept = set(Clock.objects.values_list("pk", flat=True))
-    assert swept == {p.pk for p in register} - set(ids_in(second_part, register))
+    assert swept == {p.pk for p in register} - ids_in(second_part, register)
+    assert 0 < result.checked == len(swept) < len(register)
 
 
 def test_a_sweep_all_of_whose_parts_run_elsewhere_says_so(register, hold_sweep_lock):
@@ -97,7 +130,7 @@ def test_a_sweep_all_of_whose_parts_run_elsewhere_says_so(register, hold_sweep_l
 
     result = sweep_register(on=ON, parts=1)
 
-    assert not result.ran and result.writes == 0
+    assert not result.ran and result.writes == 0 and result.parts_skipped == 1
     assert "another sweep is in progress" in str(result)
 
 
@@ -116,6 +149,7 @@ def test_results_add_up_over_the_parts_that_ran():
         1,
         3,
     )
+    assert total.parts_skipped == 1
     assert not sweeps.added_up([SweepResult(on=ON, ran=False)], ON).ran
 
 
@@ -132,11 +166,17 @@ def test_the_nightly_task_queues_a_task_per_part_then_the_final_step(register, s
     assert InboxItem.objects.filter(kind="notification_overdue").count() == 6
 
 
-def test_the_commands_take_the_number_of_parts(register):
+def test_the_commands_run_the_settings_number_of_parts_and_say_what_they_skipped(
+    register, settings, hold_sweep_lock
+):
+    settings.SWEEP_PARTS = 2
     out = io.StringIO()
 
-    call_command("sweep_register", "--date", ON.isoformat(), "--parts", "2", stdout=out)
+    call_command("sweep_register", "--date", ON.isoformat(), stdout=out)
 
     assert "People checked:      6" in out.getvalue()
-    with pytest.raises(CommandError, match="at least 1"):
-        call_command("sweep_visits", "--parts", "0", stdout=io.StringIO())
+    hold_sweep_lock(VISIT_SWEEP_LOCK, part=0)
+    hold_sweep_lock(VISIT_SWEEP_LOCK, part=1)
+    out = io.StringIO()
+    call_command("sweep_visits", "--date", ON.isoformat(), stdout=out)
+    assert "another sweep is in progress" in out.getvalue()

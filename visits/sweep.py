@@ -28,7 +28,7 @@ from cases.services import inbox_add_many
 from risk.models import RiskManagementPlan
 from rsom import sweeps
 from rsom.batches import BATCH_SIZE, rows_of
-from rsom.sweeps import Part
+from rsom.sweeps import Part, Span
 from visits.models import Visit, VisitDue
 from visits.services.due import visit_due_for
 from visits.services.planning import DueStatus, due_status
@@ -48,6 +48,7 @@ class VisitSweepResult:
     due_dates_changed: int = 0  # rows written, new ones included
     inbox_items_added: int = 0
     failed: int = 0  # cases whose due date could not be worked out (logged; left as they were)
+    parts_skipped: int = 0  # parts another run was sweeping at the same time
 
     @property
     def writes(self) -> int:
@@ -96,7 +97,7 @@ def sweep_part(part: Part, *, on: date, batch_size: int = BATCH_SIZE) -> VisitSw
         totals = _Totals()
         totals.checked = sweeps.walk(
             part,
-            read=lambda last_pk: _batch(part, last_pk, batch_size, forces),
+            read=lambda span: _batch(span, batch_size, forces),
             work=lambda batch: _sweep_batch(batch, on, totals),
         )
         return VisitSweepResult(on=on, ran=True, **asdict(totals))
@@ -127,10 +128,10 @@ class _Case:
     stored: tuple[date | None, str] | None  # the stored (due, why), None if none yet
 
 
-def _batch(part: Part, last_pk: int, batch_size: int, forces: dict[int, Force]) -> list[_Case]:
+def _batch(span: Span, batch_size: int, forces: dict[int, Force]) -> list[_Case]:
     # Walk by primary key: a keyset page stays fast however far through the register it is.
     rows = list(
-        part.narrow(Nominal.objects.filter(pk__gt=last_pk))
+        span.of(Nominal.objects)
         .order_by("pk")
         .values_list(
             "pk",
@@ -250,7 +251,9 @@ def _rewrite(pks: list[int], on: date, computed: dict) -> list[Nominal]:
     visit recorded meanwhile is either seen here or refreshes the row after us."""
     if not pks:
         return []
-    locked = {d.pk: d for d in VisitDue.objects.select_for_update().filter(pk__in=pks)}
+    locked = {
+        d.pk: d for d in VisitDue.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    }
     fresh = list(Nominal.objects.filter(pk__in=list(locked)).select_related("force"))
     computed.update(_computed(fresh))
     changed, people = [], []
