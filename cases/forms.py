@@ -79,9 +79,9 @@ class NominalForm(NominalIdentityForm):
             if value != m.NominalStatus.REACTIVE or current == m.NominalStatus.REACTIVE
         ]
         if current == m.NominalStatus.REACTIVE:
-            self.fields["status"].help_text = (
-                "To return the case to active management, use Reactive management."
-            )
+            self.fields[
+                "status"
+            ].help_text = "To return the case to active management, use Reactive management."
 
     def clean_status(self):
         status = self.cleaned_data["status"]

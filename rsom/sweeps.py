@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields, replace
@@ -192,8 +193,11 @@ def run(sweep: Sweep, on: date, batch_size: int, parts: int | None = None):
 
 
 def _in_processes(sweep: Sweep, parts: list[Part], on: date, batch_size: int) -> Iterator:
-    if len(parts) == 1:
-        yield sweep.part(parts[0], on=on, batch_size=batch_size)
+    # A forked child copies every thread's open connections, whose sockets it would share with
+    # the parent: with other threads running (a test's live server, say), sweep here instead.
+    if len(parts) == 1 or threading.active_count() > 1:
+        for part in parts:
+            yield sweep.part(part, on=on, batch_size=batch_size)
         return
     # A forked child must open its own connection, never share the parent's socket.
     connections.close_all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -180,3 +181,18 @@ def test_the_commands_run_the_settings_number_of_parts_and_say_what_they_skipped
     out = io.StringIO()
     call_command("sweep_visits", "--date", ON.isoformat(), stdout=out)
     assert "another sweep is in progress" in out.getvalue()
+
+
+def test_with_other_threads_running_the_parts_run_here_not_forked(register, monkeypatch):
+    # A fork would copy the other threads' open connections (a live server's, say).
+    monkeypatch.setattr(sweeps, "ProcessPoolExecutor", None)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        result = sweep_register(on=ON, parts=2)
+    finally:
+        stop.set()
+        other.join()
+
+    assert result.ran and result.checked == 6 and result.parts_skipped == 0

@@ -307,27 +307,6 @@ def test_advance_notice_of_a_move_opens_a_non_occurrence_deadline(
     assert deadline.kind == "non_occurrence" and deadline.due == expected + timedelta(days=5)
 
 
-def test_travel_notification(client, front_desk, conviction, station):
-    nominal = conviction.nominal
-    client.force_login(front_desk)
-    key = start(client, nominal, station, kind="travel")
-    leaving = timezone.localdate() + timedelta(days=20)
-    data = {
-        **_date("departure_date", leaving),
-        "departure_point": "Heathrow",
-        "destinations": "Spain: Malaga airport",
-        "carriers": "Iberia",
-        "first_night_accommodation": "Hotel Sol, Malaga",
-        **_date("return_date", leaving + timedelta(days=7)),
-    }
-    assert client.post(details_url(nominal, key), data).status_code == 302
-    client.post(check_url(nominal, key), {})
-    notification = Notification.objects.get(nominal=nominal)
-    assert notification.departure_date == leaving
-    assert notification.deadline == leaving - timedelta(days=7)
-    assert nominal.open_deadlines.get().kind == "travel_return"
-
-
 def _trip(leaving, **extra):
     return {
         **_date("departure_date", leaving),
@@ -337,6 +316,20 @@ def _trip(leaving, **extra):
         "first_night_accommodation": "Hotel Sol, Malaga",
         **extra,
     }
+
+
+def test_travel_notification(client, front_desk, conviction, station):
+    nominal = conviction.nominal
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="travel")
+    leaving = timezone.localdate() + timedelta(days=20)
+    data = _trip(leaving, **_date("return_date", leaving + timedelta(days=7)))
+    assert client.post(details_url(nominal, key), data).status_code == 302
+    client.post(check_url(nominal, key), {})
+    notification = Notification.objects.get(nominal=nominal)
+    assert notification.departure_date == leaving
+    assert notification.deadline == leaving - timedelta(days=7)
+    assert nominal.open_deadlines.get().kind == "travel_return"
 
 
 def test_travel_at_short_notice_with_a_reason_is_due_24_hours_before(

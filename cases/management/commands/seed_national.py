@@ -11,12 +11,12 @@ each stage took and each nightly sweep's result, and leaves a record of its timi
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from rsom.commands import iso_day
 from rsom.national_data import (
     DEFAULT_CHUNK,
     NATIONAL_PASSWORD,
@@ -24,15 +24,6 @@ from rsom.national_data import (
     SeedRefused,
     default_record_path,
 )
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(
-            f"Enter the date as YYYY-MM-DD, like 2026-11-21 (got {value!r})"
-        ) from error
 
 
 class Command(BaseCommand):
@@ -51,7 +42,7 @@ class Command(BaseCommand):
             help="Empty the register first (the audit trail is kept).",
         )
         parser.add_argument(
-            "--on", type=_day, default=None, help="The day the data is as of (default: today)."
+            "--on", type=iso_day, default=None, help="The day the data is as of (default: today)."
         )
         parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, help="People per chunk.")
         parser.add_argument(

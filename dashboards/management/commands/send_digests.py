@@ -1,14 +1,16 @@
 from django.core.management.base import BaseCommand
 
-from dashboards.management.commands.snapshot_figures import _day
 from dashboards.services.digest import digests_send
+from rsom.commands import iso_day
 
 
 class Command(BaseCommand):
     help = "Send today's inbox digests now (a second run the same day sends nothing)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", type=_day, help="Send the digests for this day (YYYY-MM-DD).")
+        parser.add_argument(
+            "--date", type=iso_day, help="Send the digests for this day (YYYY-MM-DD)."
+        )
 
     def handle(self, *args, date=None, **options):
         result = digests_send(on=date)

@@ -1,18 +1,7 @@
-from argparse import ArgumentTypeError
-from datetime import date
-
 from django.core.management.base import BaseCommand
 
 from dashboards.services.snapshots import snapshot_take
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ArgumentTypeError(
-            f"give the date as YYYY-MM-DD, for example 2026-11-21 (got {text!r})"
-        ) from None
+from rsom.commands import iso_day
 
 
 class Command(BaseCommand):
@@ -20,7 +9,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--date", type=_day, help="File the figures under this day (YYYY-MM-DD)."
+            "--date", type=iso_day, help="File the figures under this day (YYYY-MM-DD)."
         )
 
     def handle(self, *args, date=None, **options):

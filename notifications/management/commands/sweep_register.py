@@ -1,5 +1,5 @@
 from notifications.sweep import sweep_register
-from rsom.sweep_command import SweepCommand
+from rsom.commands import SweepCommand
 
 
 class Command(SweepCommand):

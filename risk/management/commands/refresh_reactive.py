@@ -1,5 +1,5 @@
 from risk.sweep import refresh_reactive
-from rsom.sweep_command import SweepCommand
+from rsom.commands import SweepCommand
 
 
 class Command(SweepCommand):

@@ -1,4 +1,4 @@
-from rsom.sweep_command import SweepCommand
+from rsom.commands import SweepCommand
 from visits.sweep import sweep_visits
 
 

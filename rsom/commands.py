@@ -1,5 +1,6 @@
-"""What the commands that run a nightly sweep now have in common: the day, the batch size, and a
-warning when another run holds the sweep or some of its parts."""
+"""What management commands share: reading a day from the command line, and what every command
+that runs a nightly sweep now has in common (the day, the batch size, and a warning when another
+run holds the sweep or some of its parts)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from rsom.batches import BATCH_SIZE
 
 
-def _day(text: str) -> date:
+def iso_day(text: str) -> date:
+    """An argparse type: a date given as YYYY-MM-DD."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -28,7 +30,7 @@ class SweepCommand(BaseCommand):
     def report(self, result) -> None: ...
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", type=_day, help="Run as on this day (YYYY-MM-DD).")
+        parser.add_argument("--date", type=iso_day, help="Run as on this day (YYYY-MM-DD).")
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
 
     def handle(self, *args, date=None, batch_size=BATCH_SIZE, **options):
