@@ -479,6 +479,27 @@ def change_date(slug: str, built: list[forms.Form]) -> date | None:
     return None
 
 
+def planned_change_problem(kind: str, dates: dict[str, date | None], today: date) -> str | None:
+    """Why these changes cannot be one notification, if they cannot: a change planned for a later
+    day is notified in advance (s.84(2)), on its own, and opens its own non-occurrence deadline;
+    a change that has happened is due within 3 days. `dates` maps each changed section to the
+    day of its change (None when it has none, as for an NI number: it has happened)."""
+    planned = [slug for slug, day in dates.items() if day and day > today]
+    if not planned:
+        return None
+    if kind != NotificationType.CHANGE:
+        return (
+            "A change planned for a later day is notified in advance on its own: record this "
+            "notification without it, then the planned change as a notification of a change"
+        )
+    if len(planned) < len(dates):
+        return (
+            "Changes that have happened and changes planned for a later day are separate "
+            "notifications: record the planned ones on their own"
+        )
+    return None
+
+
 # --- Making the changes ---------------------------------------------------------------------------
 
 

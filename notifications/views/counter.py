@@ -248,6 +248,15 @@ def _section_blocks(nominal, state, data) -> tuple[list[dict], list[dict]]:
                     "person must notify: record it as part of a periodic notification",
                 }
             )
+    if data is not None and changed and not errors:
+        dates = {
+            b["section"].slug: journey.change_date(b["section"].slug, b["forms"])
+            for b in blocks
+            if b["answer"] == "changed"
+        }
+        problem = journey.planned_change_problem(state["type"], dates, on)
+        if problem:
+            errors.append({"href": f"#{changed[0].slug}-status", "text": problem})
     return blocks, errors
 
 

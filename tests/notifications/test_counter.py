@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Address, AuditEvent, BankAccount, CaseEvent, InboxItem, OtherName
+from notifications.journey import planned_change_problem
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -316,6 +317,55 @@ def _trip(leaving, **extra):
         "first_night_accommodation": "Hotel Sol, Malaga",
         **extra,
     }
+
+
+TODAY = date(2026, 6, 8)
+
+
+@pytest.mark.parametrize(
+    "kind, dates, problem",
+    [
+        ("change", {"home-address": date(2026, 6, 20)}, None),  # 2.7: notified in advance
+        ("change", {"home-address": TODAY, "accounts": date(2026, 6, 1)}, None),
+        ("change", {"ni-number": None, "names": TODAY}, None),
+        ("change", {"names": TODAY, "home-address": date(2026, 6, 20)}, "separate notifications"),
+        ("change", {"ni-number": None, "home-address": date(2026, 6, 20)}, "separate"),
+        ("periodic", {"home-address": date(2026, 6, 20)}, "notified in advance on its own"),
+        ("periodic", {"home-address": TODAY}, None),
+    ],
+)
+def test_a_planned_change_is_its_own_notification(kind, dates, problem):
+    found = planned_change_problem(kind, dates, TODAY)
+    assert (found is None) if problem is None else (problem in found)
+
+
+def test_a_planned_move_and_a_new_account_are_refused_as_one_notification(
+    client, front_desk, conviction, station
+):
+    nominal = conviction.nominal
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="change")
+    data = {
+        **SAME,
+        "release-status": "same",
+        "home-address-status": "changed",
+        "home-address-new-kind": "home",
+        "home-address-new-line_1": "9 New Street",
+        "home-address-new-town": "Slough",
+        **_date("home-address-new-from_date", timezone.localdate() + timedelta(days=10)),
+        "accounts-status": "changed",
+        "accounts-new-institution": "Northern Bank",
+        "accounts-new-sort_code": "30-99-50",
+        "accounts-new-account_number": "12345678",
+        **_date("accounts-new-from_date", timezone.localdate()),
+    }
+
+    page = client.post(details_url(nominal, key), data)
+
+    text = page.content.decode()
+    assert page.status_code == 200 and "separate notifications" in text
+    assert "9 New Street" in text and "Northern Bank" in text  # nothing typed is lost
+    assert not Notification.objects.exists()
 
 
 def test_travel_notification(client, front_desk, conviction, station):
