@@ -319,7 +319,8 @@ class Address(DatedRecord):
     notes = models.CharField(
         max_length=300,
         blank=True,
-        help_text="For a household with a child: the intended periods of stay",
+        help_text="For a household with a child, the intended periods of stay; for another "
+        "address, the stays that made it notifiable",
     )
 
     class Meta:
