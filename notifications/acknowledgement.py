@@ -82,7 +82,7 @@ def officer_name(user) -> str:
 def acknowledgement_queryset() -> QuerySet[Notification]:
     """Everything the acknowledgement prints, in one query."""
     return Notification.objects.select_related(
-        "nominal", "nominal__force", "nominal__clock", "station", "taken_by"
+        "nominal", "nominal__force", "nominal__clock", "station", "taken_by", "amends"
     )
 
 
@@ -107,6 +107,9 @@ def travel_rows(notification: Notification) -> list[dict[str, str]]:
         rows.append(
             {"label": _label("short_notice_reason"), "value": notification.short_notice_reason}
         )
+    if notification.amends is not None:
+        notified = notification.amends.taken_at.astimezone(LONDON).date()
+        rows.append({"label": _label("amends"), "value": f"Notified on {long_date(notified)}"})
     return rows
 
 

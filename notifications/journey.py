@@ -18,8 +18,8 @@ from cases import services as case_services
 from cases.models import Address, BankAccount, IdentityDocument, Nominal, OtherName, PaymentCard
 from cases.validators import normalise_ni_number, validate_ni_number
 from notifications import rules
-from notifications.models import Absence, AbsenceKind, NotificationType, Station
-from notifications.services import absence_save, short_notice_problem
+from notifications.models import Absence, AbsenceKind, Notification, NotificationType, Station
+from notifications.services import absence_save, short_notice_problem, trips_to_change
 from rsom.forms import GovDateField, GovForm
 
 
@@ -341,7 +341,22 @@ class ReleaseForm(GovForm):
 # --- Travel and non-occurrence --------------------------------------------------------------------
 
 
-class TravelForm(GovForm):
+class _CounterForm(GovForm):
+    """A form the counter fills for one person (`nominal`)."""
+
+    def __init__(self, *args, nominal: Nominal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nominal = nominal
+
+
+class TravelForm(_CounterForm):
+    amends = forms.ModelChoiceField(
+        label="Does this change a trip they have already notified?",
+        queryset=Notification.objects.none(),
+        required=False,
+        empty_label="No, this is a new trip",
+        help_text="A change to a notified trip is due 24 hours before departure",
+    )
     departure_date = GovDateField(label="Date of departure")
     departure_point = forms.CharField(label="Point of departure", max_length=200)
     destinations = forms.CharField(
@@ -369,18 +384,42 @@ class TravelForm(GovForm):
         "departure; without one, it is late.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        trips = trips_to_change(self.nominal)
+        if trips.exists():
+            self.fields["amends"].queryset = trips
+            self.fields["amends"].label_from_instance = _trip_label
+        else:
+            del self.fields["amends"]
+
     def clean(self):
         data = super().clean()
         leaving, back = data.get("departure_date"), data.get("return_date")
         if leaving and back and back < leaving:
             self.add_error("return_date", "The date of return must be on or after departure")
-        problem = short_notice_problem(leaving, data.get("short_notice_reason"))
+        problem = short_notice_problem(
+            leaving, data.get("short_notice_reason"), amends=data.get("amends")
+        )
         if problem:
             self.add_error("short_notice_reason", problem)
         return data
 
 
-class ReturnForm(GovForm):
+def shown(field: forms.Field, value):
+    """A cleaned value as the clerk chose it: a chosen record by the label it was offered with."""
+    if isinstance(field, forms.ModelChoiceField):
+        return field.label_from_instance(value)
+    return value
+
+
+def _trip_label(trip: Notification) -> str:
+    where = trip.destinations.splitlines()[0] if trip.destinations else "abroad"
+    notified = _fmt(timezone.localtime(trip.taken_at).date())
+    return f"Leaving {_fmt(trip.departure_date)} for {where} (notified {notified})"
+
+
+class ReturnForm(_CounterForm):
     return_date = GovDateField(label="Date they returned")
     return_point = forms.CharField(label="Point of arrival", max_length=200)
 
@@ -391,7 +430,7 @@ class ReturnForm(GovForm):
         return day
 
 
-class NonOccurrenceForm(GovForm):
+class NonOccurrenceForm(_CounterForm):
     event_date = GovDateField(label="Date the change was expected")
     what = forms.CharField(label="What did not happen", max_length=300)
 

@@ -636,14 +636,20 @@ def travel_short_notice_deadline(departure: datetime, *, hours: int = 24) -> dat
 
 
 def travel_deadline(
-    departure: date, *, short_notice: bool = False, notice_days: int = 7, hours: int = 24
+    departure: date,
+    *,
+    short_notice: bool = False,
+    change: bool = False,
+    notice_days: int = 7,
+    hours: int = 24,
 ) -> date:
     """The last day a travel notification is in time: 7 days before departure or, when 7 days'
-    notice was not reasonably practicable (`short_notice`), `hours` before it. Departure times are
-    not recorded, so the shorter limit counts whole days: 24 hours' notice means by the day
-    before departure, 36 or 48 hours by two days before."""
+    notice was not reasonably practicable (`short_notice`) or it changes a trip already notified
+    (`change`), `hours` before it. Departure times are not recorded, so the shorter limit counts
+    whole days: 24 hours' notice means by the day before departure, 36 or 48 hours by two days
+    before."""
     # s.86 and the 2012 regulations; domain.md section 2 (2.8).
-    if not short_notice:
+    if not (short_notice or change):
         return travel_notice_deadline(departure, notice_days=notice_days)
     departure = _date("The departure date", departure)
     whole_days = -(-_whole("The notice in hours", hours, minimum=1) // 24)

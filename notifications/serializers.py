@@ -21,7 +21,7 @@ from notifications.models import (
     Schedule3Offence,
     Station,
 )
-from notifications.services import short_notice_problem
+from notifications.services import short_notice_problem, trips_to_change
 
 # Dates outside this range are typing slips, and the day arithmetic in the rules needs room
 # either side of them.
@@ -327,6 +327,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "return_date",
             "return_point",
             "short_notice_reason",
+            "amends",
             "deadline",
             "on_time",
             "verification_code",
@@ -342,6 +343,7 @@ TRAVEL_FIELDS = [
     "return_date",
     "return_point",
     "short_notice_reason",
+    "amends",
 ]
 TRAVEL_TYPES = (NotificationType.TRAVEL, NotificationType.TRAVEL_RETURN)
 
@@ -387,6 +389,15 @@ class NotificationInputSerializer(serializers.Serializer):
     first_night_accommodation = _text(300, "Accommodation for the first night")
     return_date = _date(required=False, allow_null=True, default=None)
     return_point = _text(200, "Point of arrival on return")
+    amends = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="A change to a trip already notified: the id of that travel notification "
+        "(its departure today or later). Due 24 hours before departure.",
+    )
     short_notice_reason = serializers.CharField(
         max_length=2000,
         required=False,
@@ -455,10 +466,19 @@ class NotificationInputSerializer(serializers.Serializer):
             )
         return errors
 
-    @staticmethod
-    def _travel_errors(attrs) -> dict[str, str]:
+    def _travel_errors(self, attrs) -> dict[str, str]:
         errors = {}
         departure, back = attrs["departure_date"], attrs["return_date"]
+        if attrs["amends"] is not None:
+            trip = trips_to_change(self.context["nominal"]).filter(pk=attrs["amends"]).first()
+            if attrs["type"] != NotificationType.TRAVEL:
+                errors["amends"] = "Only a travel notification changes a trip"
+            elif trip is None:
+                errors["amends"] = (
+                    f"There is no trip {attrs['amends']} of this person still to begin: give "
+                    "the id of one of their travel notifications whose departure is today or later"
+                )
+            attrs["amends"] = trip
         if attrs["type"] == NotificationType.TRAVEL and departure is None:
             errors["departure_date"] = "Give the date of departure"
         if attrs["type"] == NotificationType.TRAVEL_RETURN and back is None:
@@ -471,7 +491,7 @@ class NotificationInputSerializer(serializers.Serializer):
         reason = attrs["short_notice_reason"]
         if reason and attrs["type"] != NotificationType.TRAVEL:
             errors["short_notice_reason"] = "A reason for short notice applies only to travel"
-        elif problem := short_notice_problem(departure, reason):
+        elif problem := short_notice_problem(departure, reason, amends=attrs["amends"]):
             errors["short_notice_reason"] = problem
         return errors
 

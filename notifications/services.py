@@ -322,7 +322,9 @@ def notification_deadline(notification: Notification, clock: Clock | None) -> da
         return rules.three_day_deadline(notification.event_date)
     if notification.type == "travel" and notification.departure_date:
         return rules.travel_deadline(
-            notification.departure_date, short_notice=bool(notification.short_notice_reason)
+            notification.departure_date,
+            short_notice=bool(notification.short_notice_reason),
+            change=notification.amends_id is not None,
         )
     if notification.type == "travel_return" and notification.return_date:
         return rules.travel_return_deadline(notification.return_date)
@@ -331,9 +333,24 @@ def notification_deadline(notification: Notification, clock: Clock | None) -> da
     return None
 
 
-def short_notice_problem(departure: date | None, reason: str | None) -> str | None:
+def trips_to_change(nominal: Nominal):
+    """The person's trips abroad not yet begun: the ones a travel notification may change."""
+    return Notification.objects.filter(
+        nominal=nominal, type="travel", departure_date__gte=timezone.localdate()
+    ).order_by("departure_date", "pk")
+
+
+def short_notice_problem(
+    departure: date | None, reason: str | None, *, amends: Notification | None = None
+) -> str | None:
     """What is wrong with a reason for short notice of travel, if anything: it is needed only
-    when the standard 7 days' notice can no longer be met (notified today)."""
+    when the standard 7 days' notice can no longer be met (notified today), and never for a
+    change to a trip already notified, which is due 24 hours before departure anyway."""
+    if reason and amends is not None:
+        return (
+            "A change to a trip already notified is due 24 hours before departure: no reason "
+            "for short notice is needed, so clear this box"
+        )
     if (
         departure
         and reason
@@ -378,7 +395,10 @@ def _new_deadlines(notification: Notification) -> list[OpenDeadline]:
 
 def _meets(deadline: OpenDeadline, notification: Notification) -> bool:
     if deadline.kind == "travel_return":
-        return notification.type == "travel_return"
+        # A change to the trip replaces it, and opens its own deadline if it still has no
+        # return details.
+        changes_trip = deadline.source_id and notification.amends_id == deadline.source_id
+        return notification.type == "travel_return" or bool(changes_trip)
     if deadline.kind == "non_occurrence":
         if notification.type == "non_occurrence":
             return True

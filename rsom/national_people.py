@@ -913,6 +913,7 @@ class PersonBuilder:
                     return_on,
                     "Manchester Airport" if kind == "travel_return" else "",
                     "",  # short_notice_reason: every seeded trip gives 7 days' notice
+                    None,  # amends: no seeded trip is changed
                     deadline,
                     _key(self.s.key_tag, pk),
                     verification_code(pk),

@@ -299,6 +299,15 @@ class Notification(models.Model):
         help_text="Given only for travel notified less than 7 days before departure: the "
         "notification is then due at least 24 hours before departure.",
     )
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name="Changes the trip notified",
+        help_text="A change to a trip already notified: due at least 24 hours before departure.",
+    )
 
     deadline = models.DateField(null=True, blank=True, help_text="When this was due by law.")
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

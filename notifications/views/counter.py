@@ -267,7 +267,7 @@ def _single_form_details(request, nominal, key, state):
         if request.method == "POST"
         else (_posted(state) if state.get("post") else None)
     )
-    form = form_class(data)
+    form = form_class(data, nominal=nominal)
     if request.method == "POST" and form.is_valid():
         state["post"] = {
             k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"
@@ -354,14 +354,14 @@ def _plan(nominal, state, data, user) -> dict | None:
         "identity_confirmed": True,
     }
     if kind in SINGLE_FORMS:
-        form = SINGLE_FORMS[kind](data)
+        form = SINGLE_FORMS[kind](data, nominal=nominal)
         if not form.is_valid():
             return None
         cleaned = dict(form.cleaned_data)
         cleaned.pop("what", None)
         fields.update(cleaned)
         summary = [
-            {"label": str(form.fields[k].label), "value": v}
+            {"label": str(form.fields[k].label), "value": journey.shown(form.fields[k], v)}
             for k, v in form.cleaned_data.items()
             if v not in (None, "")
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+import uuid
 from datetime import UTC, date, datetime
 
 import pytest
@@ -225,6 +226,19 @@ def test_travel_at_short_notice_prints_the_reason(notification):
     text = printed(notification)
     assert "reasonably practicable" in " ".join(text.split()), text
     assert "Called away to a funeral" in text
+
+
+@pytest.mark.django_db
+def test_a_change_to_a_trip_prints_which_trip_it_changes(notification):
+    trip = Notification.objects.get(pk=notification.pk)
+    trip.pk, trip.verification_code, trip.idempotency_key = None, "TRIP0000001", uuid.uuid4()
+    trip.type, trip.departure_date = "travel", date(2026, 8, 20)
+    trip.save()
+    Notification.objects.filter(pk=notification.pk).update(
+        type="travel", departure_date=date(2026, 8, 20), amends=trip
+    )
+    text = " ".join(printed(notification).split())
+    assert "Changes the trip notified" in text and "Notified on" in text
 
 
 @pytest.mark.django_db

@@ -555,6 +555,35 @@ def test_foreign_travel_at_short_notice(api, conviction, station):
     assert body["short_notice_reason"].startswith("Work trip")
 
 
+def test_a_change_to_a_notified_trip(api, conviction, station):
+    leaving = timezone.localdate() + timedelta(days=3)
+    first = post_notification(
+        api,
+        conviction.nominal,
+        new_notification(station, type="travel", departure_date=leaving.isoformat()),
+    ).json()
+    change = new_notification(
+        station, type="travel", departure_date=leaving.isoformat(), amends=first["id"]
+    )
+    body = post_notification(api, conviction.nominal, change).json()
+    assert body["amends"] == first["id"]
+    assert body["deadline"] == (leaving - timedelta(days=1)).isoformat() and body["on_time"]
+
+
+def test_a_change_must_be_to_a_trip_of_this_person_still_to_begin(
+    api, conviction, station, notification
+):
+    not_a_trip = new_notification(
+        station,
+        type="travel",
+        departure_date=(timezone.localdate() + timedelta(days=30)).isoformat(),
+        amends=notification.pk,  # a periodic notification, not a trip
+    )
+    response = post_notification(api, conviction.nominal, not_a_trip)
+    assert response.status_code == 400
+    assert "still to begin" in response.json()["errors"]["amends"][0]
+
+
 def other_station(other_force):
     return Station.objects.create(force=other_force, name="Maidstone police station")
 
@@ -590,6 +619,12 @@ def other_station(other_force):
             "applies only to travel",
         ),
         ({"short_notice_reason": "x"}, "short_notice_reason", "only to foreign travel"),
+        ({"amends": 1}, "amends", "only to foreign travel"),
+        (
+            {"type": "travel_return", "return_date": "2020-05-10", "amends": 1},
+            "amends",
+            "Only a travel notification changes a trip",
+        ),
         ({"departure_date": "2030-05-10"}, "departure_date", "only to foreign travel"),
         ({"type": "non_occurrence"}, "event_date", "the date the change was expected"),
         ({"type": "visit"}, "type", "not a type of notification"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Address, AuditEvent, BankAccount, CaseEvent, InboxItem, OtherName
+from notifications import services as register
 from notifications.journey import planned_change_problem
 from notifications.models import Notification
 
@@ -434,6 +436,70 @@ def test_a_reason_for_short_notice_is_refused_when_7_days_notice_is_given(
     assert "no reason for short notice is needed" in text
     assert "In a hurry" in text and "Hotel Sol, Malaga" in text  # nothing typed is lost
     assert not Notification.objects.exists()
+
+
+def _notified_trip(front_desk, nominal, station, leaving):
+    trip, _ = register.notification_record(
+        acting_user=front_desk,
+        nominal=nominal,
+        idempotency_key=uuid.uuid4(),
+        data={"type": "travel", "station": station, **_trip_fields(leaving)},
+    )
+    return trip
+
+
+def _trip_fields(leaving):
+    return {
+        "departure_date": leaving,
+        "departure_point": "Heathrow",
+        "destinations": "Spain: Malaga airport",
+        "carriers": "Iberia",
+        "first_night_accommodation": "Hotel Sol, Malaga",
+        "return_date": leaving + timedelta(days=7),
+    }
+
+
+def test_a_change_to_a_notified_trip_is_due_24_hours_before_departure(
+    client, front_desk, conviction, station
+):
+    nominal = conviction.nominal
+    leaving = timezone.localdate() + timedelta(days=3)
+    trip = _notified_trip(front_desk, nominal, station, leaving)
+    assert nominal.open_deadlines.get().kind == "travel_return"
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="travel")
+
+    page = client.get(details_url(nominal, key)).content.decode()
+    assert "Does this change a trip they have already notified?" in page
+    assert f"Leaving {leaving:%-d %b %Y} for Spain: Malaga airport" in page
+    changed = _trip(leaving, amends=str(trip.pk), carriers="British Airways")
+    assert client.post(details_url(nominal, key), changed).status_code == 302
+    check = client.get(check_url(nominal, key)).content.decode()
+    assert "Does this change a trip" in check and "Leaving" in check
+    client.post(check_url(nominal, key), {})
+
+    change = Notification.objects.exclude(pk=trip.pk).get(nominal=nominal)
+    assert change.amends == trip and change.carriers == "British Airways"
+    assert change.deadline == leaving - timedelta(days=1) and change.on_time
+    # The change replaces the trip: its return deadline is met, and none is opened (no return
+    # details were given with the change either, and it had no return date).
+    assert nominal.open_deadlines.get(source=trip).met_by == change
+
+
+def test_a_change_to_a_trip_needs_no_reason_for_short_notice(
+    client, front_desk, conviction, station
+):
+    nominal = conviction.nominal
+    leaving = timezone.localdate() + timedelta(days=3)
+    trip = _notified_trip(front_desk, nominal, station, leaving)
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="travel")
+
+    data = _trip(leaving, amends=str(trip.pk), short_notice_reason="Flight moved")
+    page = client.post(details_url(nominal, key), data)
+
+    assert "no reason for short notice is needed" in page.content.decode()
+    assert Notification.objects.filter(nominal=nominal).count() == 1
 
 
 def test_identity_not_confirmed_stops_the_journey(client, front_desk, conviction, station):

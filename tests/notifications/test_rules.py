@@ -548,6 +548,12 @@ def test_travel_deadline_with_and_without_short_notice(departure, short_notice, 
     assert travel_deadline(departure, short_notice=short_notice, hours=hours) == expected
 
 
+def test_a_change_to_a_notified_trip_is_due_24_hours_before_departure():
+    # domain.md section 2: changes at least 24 hours before departure.
+    assert travel_deadline(D(2024, 8, 20), change=True) == D(2024, 8, 19)
+    assert travel_deadline(D(2024, 8, 20), change=True, hours=48) == D(2024, 8, 18)
+
+
 @pytest.mark.parametrize(
     "notified_on, applies",
     [
