@@ -115,6 +115,7 @@ class ForceAdmin(admin.ModelAdmin):
         "caseload_guideline",
         "due_soon_days",
         "feb29_anniversary_on_march_1",
+        "travel_short_notice_hours",
         "review_adult_years",
         "review_youth_years",
         "further_review_years",

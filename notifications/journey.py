@@ -225,13 +225,16 @@ class StayAddressForm(_OtherAddressForm):
                     "Enter the date the stays added up to 7 days, or the stays themselves",
                 )
             return data
-        reached = rules.qualifying_stay(stays)
+        force = self.instance.nominal.force
+        reached = rules.qualifying_stay(
+            stays, feb29_falls_on_march_1=force.feb29_anniversary_on_march_1
+        )
         if reached is None:
             days = rules.days_stayed(stays)
             self.add_error(
                 "stay_1_first",
-                f"These stays add up to {days} days, fewer than 7 in any 12 months: the address "
-                "need not be notified yet",
+                f"These stays never add up to 7 days within 12 months ({days} days in all): the "
+                "address need not be notified yet",
             )
         elif given and given != reached.reached_on:
             self.add_error(
@@ -387,11 +390,18 @@ class TravelForm(_CounterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         trips = trips_to_change(self.nominal)
-        if trips.exists():
-            self.fields["amends"].queryset = trips
-            self.fields["amends"].label_from_instance = _trip_label
-        else:
+        chosen = self.data.get(self.add_prefix("amends")) if self.is_bound else None
+        if not chosen and not trips.exists():
             del self.fields["amends"]
+            return
+        # Kept when a trip was chosen, even one that has since begun, so the clerk is told.
+        field = self.fields["amends"]
+        field.queryset = trips
+        field.label_from_instance = _trip_label
+        field.error_messages["invalid_choice"] = (
+            "That trip has begun or was changed since: choose one of the trips listed, or "
+            "record this as a new trip"
+        )
 
     def clean(self):
         data = super().clean()
@@ -509,21 +519,21 @@ def used_forms(slug: str, built: list[forms.Form]) -> list[forms.Form]:
     return built if len(built) == 1 else [f for f in built if _typed(f)]
 
 
+CHANGE_DATE_FIELDS = ("changed_on", "from_date", "closed_on", "released_on")
+
+
 def change_date(slug: str, built: list[forms.Form]) -> date | None:
-    for form in used_forms(slug, built):
-        data = form.cleaned_data
-        for name in ("changed_on", "from_date", "closed_on", "released_on"):
-            if data.get(name):
-                return data[name]
-    return None
+    """The day of the section's first change."""
+    return next((day for day in change_dates(slug, built) if day), None)
 
 
-def planned_change_problem(kind: str, dates: dict[str, date | None], today: date) -> str | None:
+def planned_change_problem(kind: str, dates: list[date | None], today: date) -> str | None:
     """Why these changes cannot be one notification, if they cannot: a change planned for a later
-    day is notified in advance (s.84(2)), on its own, and opens its own non-occurrence deadline;
-    a change that has happened is due within 3 days. `dates` maps each changed section to the
-    day of its change (None when it has none, as for an NI number: it has happened)."""
-    planned = [slug for slug, day in dates.items() if day and day > today]
+    day is notified in advance (s.84(2)) on its own, with changes planned for the same day only,
+    and opens its own non-occurrence deadline; a change that has happened is due within 3 days.
+    `dates` holds the day of each change (None when it has none, as for an NI number: it has
+    happened)."""
+    planned = {day for day in dates if day and day > today}
     if not planned:
         return None
     if kind != NotificationType.CHANGE:
@@ -531,12 +541,25 @@ def planned_change_problem(kind: str, dates: dict[str, date | None], today: date
             "A change planned for a later day is notified in advance on its own: record this "
             "notification without it, then the planned change as a notification of a change"
         )
-    if len(planned) < len(dates):
+    if any(day is None or day <= today for day in dates):
         return (
             "Changes that have happened and changes planned for a later day are separate "
             "notifications: record the planned ones on their own"
         )
+    if len(planned) > 1:
+        return (
+            "Changes planned for different days are separate notifications: record each day's "
+            "changes on their own"
+        )
     return None
+
+
+def change_dates(slug: str, built: list[forms.Form]) -> list[date | None]:
+    """The day of each change a section records (a new detail, one no longer held …)."""
+    return [
+        next((form.cleaned_data[n] for n in CHANGE_DATE_FIELDS if form.cleaned_data.get(n)), None)
+        for form in used_forms(slug, built)
+    ]
 
 
 # --- Making the changes ---------------------------------------------------------------------------

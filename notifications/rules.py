@@ -620,38 +620,31 @@ def travel_notice_deadline(departure: date, *, notice_days: int = 7) -> date:
     return departure - timedelta(days=_whole("The travel notice in days", notice_days, 1))
 
 
-def _before_departure(departure: datetime, hours: int) -> datetime:
-    if not isinstance(departure, datetime):
-        raise ValueError(
-            "Give the departure time as well as the date: this rule counts hours "
-            f"(got {departure!r})."
-        )
-    return departure - timedelta(hours=_whole("The notice in hours", hours, minimum=1))
-
-
-def travel_short_notice_deadline(departure: datetime, *, hours: int = 24) -> datetime:
-    # s.86 and the 2012 regulations; domain.md section 2: when 7 days' notice is not reasonably
-    # practicable, at least 24 hours before departure (configurable).
-    return _before_departure(departure, hours)
-
-
 def travel_deadline(
     departure: date,
     *,
     short_notice: bool = False,
-    change: bool = False,
+    changes_departure: date | None = None,
     notice_days: int = 7,
-    hours: int = 24,
+    short_notice_hours: int = 24,
 ) -> date:
-    """The last day a travel notification is in time: 7 days before departure or, when 7 days'
-    notice was not reasonably practicable (`short_notice`) or it changes a trip already notified
-    (`change`), `hours` before it. Departure times are not recorded, so the shorter limit counts
-    whole days: 24 hours' notice means by the day before departure, 36 or 48 hours by two days
-    before."""
-    # s.86 and the 2012 regulations; domain.md section 2 (2.8).
-    if not (short_notice or change):
-        return travel_notice_deadline(departure, notice_days=notice_days)
+    """The last day a travel notification is in time: 7 days before departure; when 7 days'
+    notice was not reasonably practicable (`short_notice`), `short_notice_hours` before it; and
+    for a change to a trip notified to leave on `changes_departure`, 24 hours before the earlier
+    of the two departures. Departure times are not recorded, so hours count as whole days: 24
+    hours' notice means by the day before departure, 36 or 48 hours by two days before."""
+    # s.86 and the 2012 regulations; domain.md section 2 (2.8): changes at least 24 hours before
+    # departure; short notice at least 24 hours before (configurable).
     departure = _date("The departure date", departure)
+    if changes_departure is not None:
+        earlier = min(departure, _date("The departure first notified", changes_departure))
+        return _days_before(earlier, hours=24)
+    if short_notice:
+        return _days_before(departure, hours=short_notice_hours)
+    return travel_notice_deadline(departure, notice_days=notice_days)
+
+
+def _days_before(departure: date, *, hours: int) -> date:
     whole_days = -(-_whole("The notice in hours", hours, minimum=1) // 24)
     return departure - timedelta(days=whole_days)
 
@@ -664,11 +657,6 @@ def travel_short_notice_applies(
     return _date("The notification date", notified_on) > travel_notice_deadline(
         departure, notice_days=notice_days
     )
-
-
-def travel_change_deadline(departure: datetime, *, hours: int = 24) -> datetime:
-    # s.86 and the 2012 regulations; domain.md section 2: changes at least 24 hours before.
-    return _before_departure(departure, hours)
 
 
 def travel_return_deadline(returned: date) -> date:

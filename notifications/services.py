@@ -321,10 +321,12 @@ def notification_deadline(notification: Notification, clock: Clock | None) -> da
     if notification.type == "change" and notification.event_date and not notification.in_advance:
         return rules.three_day_deadline(notification.event_date)
     if notification.type == "travel" and notification.departure_date:
+        first = notification.amends
         return rules.travel_deadline(
             notification.departure_date,
             short_notice=bool(notification.short_notice_reason),
-            change=notification.amends_id is not None,
+            changes_departure=first.departure_date if first else None,
+            short_notice_hours=notification.nominal.force.travel_short_notice_hours,
         )
     if notification.type == "travel_return" and notification.return_date:
         return rules.travel_return_deadline(notification.return_date)
@@ -334,9 +336,13 @@ def notification_deadline(notification: Notification, clock: Clock | None) -> da
 
 
 def trips_to_change(nominal: Nominal):
-    """The person's trips abroad not yet begun: the ones a travel notification may change."""
+    """The person's trips abroad not yet begun, each as last notified: the ones a travel
+    notification may change."""
     return Notification.objects.filter(
-        nominal=nominal, type="travel", departure_date__gte=timezone.localdate()
+        nominal=nominal,
+        type="travel",
+        departure_date__gte=timezone.localdate(),
+        amendments__isnull=True,
     ).order_by("departure_date", "pk")
 
 
@@ -395,10 +401,11 @@ def _new_deadlines(notification: Notification) -> list[OpenDeadline]:
 
 def _meets(deadline: OpenDeadline, notification: Notification) -> bool:
     if deadline.kind == "travel_return":
-        # A change to the trip replaces it, and opens its own deadline if it still has no
-        # return details.
+        # A change to the trip that gives the return details, or a new return date (and with
+        # it its own deadline), replaces the trip's; one that leaves them alone does not.
         changes_trip = deadline.source_id and notification.amends_id == deadline.source_id
-        return notification.type == "travel_return" or bool(changes_trip)
+        replaces = changes_trip and (notification.return_point or notification.return_date)
+        return notification.type == "travel_return" or bool(replaces)
     if deadline.kind == "non_occurrence":
         if notification.type == "non_occurrence":
             return True

@@ -51,6 +51,14 @@ class Force(models.Model):
         help_text="A 29 February anniversary in a common year falls on 1 March "
         "(otherwise 28 February).",
     )
+    travel_short_notice_hours = models.PositiveSmallIntegerField(
+        "Short notice of travel (hours before departure)",
+        default=24,
+        validators=[MinValueValidator(24), MaxValueValidator(168)],
+        help_text="When 7 days' notice of travel was not reasonably practicable, it is due this "
+        "long before departure (at least 24 hours in statute). Departure times are not recorded, "
+        "so it counts in whole days: 24 means by the day before.",
+    )
     review_adult_years = models.PositiveSmallIntegerField(
         "Indefinite review interval for adults (years)",
         default=15,

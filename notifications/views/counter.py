@@ -249,11 +249,12 @@ def _section_blocks(nominal, state, data) -> tuple[list[dict], list[dict]]:
                 }
             )
     if data is not None and changed and not errors:
-        dates = {
-            b["section"].slug: journey.change_date(b["section"].slug, b["forms"])
+        dates = [
+            day
             for b in blocks
             if b["answer"] == "changed"
-        }
+            for day in journey.change_dates(b["section"].slug, b["forms"])
+        ]
         problem = journey.planned_change_problem(state["type"], dates, on)
         if problem:
             errors.append({"href": f"#{changed[0].slug}-status", "text": problem})

@@ -161,7 +161,7 @@ def test_stays_short_of_7_days_are_refused_and_kept(client, front_desk, convicti
     assert "Flat 2, 9 Mill Lane" in text  # nothing typed is lost
     one_stay = {k: v for k, v in data.items() if "stay_2" not in k}
     page = client.post(details_url(nominal, key), one_stay)
-    assert "add up to 6 days" in page.content.decode()
+    assert "never add up to 7 days within 12 months (6 days in all)" in page.content.decode()
     assert not Notification.objects.exists()
 
 
@@ -327,18 +327,47 @@ TODAY = date(2026, 6, 8)
 @pytest.mark.parametrize(
     "kind, dates, problem",
     [
-        ("change", {"home-address": date(2026, 6, 20)}, None),  # 2.7: notified in advance
-        ("change", {"home-address": TODAY, "accounts": date(2026, 6, 1)}, None),
-        ("change", {"ni-number": None, "names": TODAY}, None),
-        ("change", {"names": TODAY, "home-address": date(2026, 6, 20)}, "separate notifications"),
-        ("change", {"ni-number": None, "home-address": date(2026, 6, 20)}, "separate"),
-        ("periodic", {"home-address": date(2026, 6, 20)}, "notified in advance on its own"),
-        ("periodic", {"home-address": TODAY}, None),
+        ("change", [date(2026, 6, 20)], None),  # 2.7: notified in advance
+        ("change", [date(2026, 6, 20), date(2026, 6, 20)], None),  # the same planned day
+        ("change", [TODAY, date(2026, 6, 1)], None),
+        ("change", [None, TODAY], None),  # an NI number has no date: it has happened
+        ("change", [TODAY, date(2026, 6, 20)], "separate notifications"),
+        ("change", [None, date(2026, 6, 20)], "separate notifications"),
+        ("change", [date(2026, 6, 13), date(2026, 8, 7)], "different days"),
+        ("periodic", [date(2026, 6, 20)], "notified in advance on its own"),
+        ("periodic", [TODAY], None),
     ],
 )
 def test_a_planned_change_is_its_own_notification(kind, dates, problem):
     found = planned_change_problem(kind, dates, TODAY)
     assert (found is None) if problem is None else (problem in found)
+
+
+def test_a_planned_account_and_one_closed_are_refused_as_one_notification(
+    client, front_desk, conviction, station
+):
+    nominal = conviction.nominal
+    account = BankAccount.objects.create(
+        nominal=nominal, institution="Old Bank", sort_code="30-99-50", account_number="87654321"
+    )
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="change")
+    data = {
+        **SAME,
+        "release-status": "same",
+        "accounts-status": "changed",
+        "accounts-new-institution": "Northern Bank",
+        "accounts-new-sort_code": "30-99-51",
+        "accounts-new-account_number": "12345678",
+        **_date("accounts-new-from_date", timezone.localdate() + timedelta(days=10)),
+        "accounts-closed-closed": [str(account.pk)],
+        **_date("accounts-closed-closed_on", timezone.localdate() - timedelta(days=6)),
+    }
+
+    page = client.post(details_url(nominal, key), data)
+
+    assert "separate notifications" in page.content.decode()
+    assert not Notification.objects.exists()
 
 
 def test_a_planned_move_and_a_new_account_are_refused_as_one_notification(
@@ -481,9 +510,63 @@ def test_a_change_to_a_notified_trip_is_due_24_hours_before_departure(
     change = Notification.objects.exclude(pk=trip.pk).get(nominal=nominal)
     assert change.amends == trip and change.carriers == "British Airways"
     assert change.deadline == leaving - timedelta(days=1) and change.on_time
-    # The change replaces the trip: its return deadline is met, and none is opened (no return
-    # details were given with the change either, and it had no return date).
+    # The change gave no return details, so the trip's duty to give them stays open.
+    assert nominal.open_deadlines.get().source == trip
+    # A trip once changed is offered no more: the change is the trip as last notified.
+    key = start(client, nominal, station, kind="travel")
+    page = client.get(details_url(nominal, key)).content.decode()
+    assert f'value="{change.pk}"' in page and f'value="{trip.pk}"' not in page
+
+
+def test_a_change_giving_a_new_return_date_replaces_the_trips_return_deadline(
+    client, front_desk, conviction, station
+):
+    nominal = conviction.nominal
+    leaving = timezone.localdate() + timedelta(days=3)
+    trip = _notified_trip(front_desk, nominal, station, leaving)
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="travel")
+    back = leaving + timedelta(days=10)
+
+    changed = _trip(leaving, amends=str(trip.pk), **_date("return_date", back))
+    client.post(details_url(nominal, key), changed)
+    client.post(check_url(nominal, key), {})
+
+    change = Notification.objects.get(amends=trip)
     assert nominal.open_deadlines.get(source=trip).met_by == change
+    assert nominal.open_deadlines.get(met_by=None).due == back + timedelta(days=2)
+
+
+def test_postponing_a_trip_is_due_24_hours_before_the_first_departure(
+    client, front_desk, conviction, station
+):
+    nominal = conviction.nominal
+    leaving = timezone.localdate()
+    trip = _notified_trip(front_desk, nominal, station, leaving)
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="travel")
+
+    later = leaving + timedelta(days=30)
+    client.post(details_url(nominal, key), _trip(later, amends=str(trip.pk)))
+    client.post(check_url(nominal, key), {})
+
+    change = Notification.objects.get(amends=trip)
+    assert change.deadline == leaving - timedelta(days=1) and not change.on_time
+
+
+def test_a_trip_that_has_begun_cannot_be_changed(client, front_desk, conviction, station):
+    nominal = conviction.nominal
+    trip = _notified_trip(front_desk, nominal, station, timezone.localdate() + timedelta(days=3))
+    client.force_login(front_desk)
+    key = start(client, nominal, station, kind="travel")
+    Notification.objects.filter(pk=trip.pk).update(
+        departure_date=timezone.localdate() - timedelta(days=1)
+    )
+
+    leaving = timezone.localdate() + timedelta(days=3)
+    page = client.post(details_url(nominal, key), _trip(leaving, amends=str(trip.pk)))
+
+    assert "That trip has begun or was changed since" in page.content.decode()
 
 
 def test_a_change_to_a_trip_needs_no_reason_for_short_notice(

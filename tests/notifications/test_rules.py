@@ -42,12 +42,10 @@ from notifications.rules import (
     review_eligibility,
     six_day_deadline,
     three_day_deadline,
-    travel_change_deadline,
     travel_deadline,
     travel_notice_deadline,
     travel_return_deadline,
     travel_short_notice_applies,
-    travel_short_notice_deadline,
     weeks_to_months,
 )
 
@@ -526,10 +524,6 @@ def test_household_hours_may_be_fractional():
 
 
 def test_travel_deadlines():
-    departure = datetime(2024, 8, 20, 9, 30)
-    assert travel_short_notice_deadline(departure) == datetime(2024, 8, 19, 9, 30)
-    assert travel_short_notice_deadline(departure, hours=48) == datetime(2024, 8, 18, 9, 30)
-    assert travel_change_deadline(departure) == datetime(2024, 8, 19, 9, 30)
     assert travel_return_deadline(D(2024, 9, 1)) == D(2024, 9, 3)
     assert travel_notice_deadline(D(2024, 8, 20), notice_days=10) == D(2024, 8, 10)
 
@@ -545,13 +539,24 @@ def test_travel_deadlines():
     ],
 )
 def test_travel_deadline_with_and_without_short_notice(departure, short_notice, hours, expected):
-    assert travel_deadline(departure, short_notice=short_notice, hours=hours) == expected
+    found = travel_deadline(departure, short_notice=short_notice, short_notice_hours=hours)
+    assert found == expected
 
 
-def test_a_change_to_a_notified_trip_is_due_24_hours_before_departure():
+@pytest.mark.parametrize(
+    "first_departure, new_departure, expected",
+    [
+        (D(2024, 8, 20), D(2024, 8, 20), D(2024, 8, 19)),  # new carrier: the day before
+        (D(2024, 8, 20), D(2024, 8, 25), D(2024, 8, 19)),  # postponed: before the first date
+        (D(2024, 8, 20), D(2024, 8, 18), D(2024, 8, 17)),  # brought forward: before the new one
+    ],
+)
+def test_a_change_to_a_notified_trip_is_due_24_hours_before_the_earlier_departure(
+    first_departure, new_departure, expected
+):
     # domain.md section 2: changes at least 24 hours before departure.
-    assert travel_deadline(D(2024, 8, 20), change=True) == D(2024, 8, 19)
-    assert travel_deadline(D(2024, 8, 20), change=True, hours=48) == D(2024, 8, 18)
+    found = travel_deadline(new_departure, changes_departure=first_departure)
+    assert found == expected
 
 
 @pytest.mark.parametrize(
@@ -845,11 +850,6 @@ def test_notification_period_rejects(kwargs, message):
         ),
         pytest.param(
             lambda: household_stay_notifiable(-1), "cannot be negative", id="negative-hours"
-        ),
-        pytest.param(
-            lambda: travel_short_notice_deadline(D(2024, 8, 20)),
-            "departure time as well as the date",
-            id="travel-no-time",
         ),
         pytest.param(
             lambda: further_review_date(continued_on=D(2024, 1, 15), years=16),
