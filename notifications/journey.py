@@ -527,33 +527,6 @@ def change_date(slug: str, built: list[forms.Form]) -> date | None:
     return next((day for day in change_dates(slug, built) if day), None)
 
 
-def planned_change_problem(kind: str, dates: list[date | None], today: date) -> str | None:
-    """Why these changes cannot be one notification, if they cannot: a change planned for a later
-    day is notified in advance (s.84(2)) on its own, with changes planned for the same day only,
-    and opens its own non-occurrence deadline; a change that has happened is due within 3 days.
-    `dates` holds the day of each change (None when it has none, as for an NI number: it has
-    happened)."""
-    planned = {day for day in dates if day and day > today}
-    if not planned:
-        return None
-    if kind != NotificationType.CHANGE:
-        return (
-            "A change planned for a later day is notified in advance on its own: record this "
-            "notification without it, then the planned change as a notification of a change"
-        )
-    if any(day is None or day <= today for day in dates):
-        return (
-            "Changes that have happened and changes planned for a later day are separate "
-            "notifications: record the planned ones on their own"
-        )
-    if len(planned) > 1:
-        return (
-            "Changes planned for different days are separate notifications: record each day's "
-            "changes on their own"
-        )
-    return None
-
-
 def change_dates(slug: str, built: list[forms.Form]) -> list[date | None]:
     """The day of each change a section records (a new detail, one no longer held …)."""
     return [

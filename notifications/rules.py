@@ -614,6 +614,34 @@ def advance_notice_result(*, expected: date, actual: date | None = None) -> Adva
     return AdvanceNoticeResult(AdvanceNoticeOutcome.LATE, due, non_occurrence, text)
 
 
+def planned_change_problem(kind: str, dates: list[date | None], today: date) -> str | None:
+    """Why these changes cannot be one notification, if they cannot: a change planned for a later
+    day is notified in advance (s.84(2)) on its own, with changes planned for the same day only,
+    and opens its own non-occurrence deadline; a change that has happened is due within 3 days.
+    `dates` holds the day of each change (None when it has none, as for an NI number: it has
+    happened)."""
+    # s.84(2); domain.md section 2 (2.7).
+    planned = {day for day in dates if day and day > today}
+    if not planned:
+        return None
+    if kind != "change":
+        return (
+            "A change planned for a later day is notified in advance on its own: record this "
+            "notification without it, then the planned change as a notification of a change"
+        )
+    if any(day is None or day <= today for day in dates):
+        return (
+            "Changes that have happened and changes planned for a later day are separate "
+            "notifications: record the planned ones on their own"
+        )
+    if len(planned) > 1:
+        return (
+            "Changes planned for different days are separate notifications: record each day's "
+            "changes on their own"
+        )
+    return None
+
+
 def travel_notice_deadline(departure: date, *, notice_days: int = 7) -> date:
     # s.86 and the 2012 regulations; domain.md section 2 (2.8): at least 7 days before departure.
     departure = _date("The departure date", departure)

@@ -214,13 +214,14 @@ def notification(conviction, front_desk, station):
 # --- The nightly sweeps' locks ------------------------------------------------------------------
 
 
-class SweepLockHolder:
-    """A second database session holding a sweep's lock for one part (the first, which a
-    one-part run takes, unless told), as the same sweep running in another worker would."""
+class LockHolder:
+    """A second database session holding an advisory lock (one key, or two), as the same job
+    running in another worker would."""
 
-    def __init__(self, key: int, part: int = 0):
+    def __init__(self, *keys: int):
         params = connection.settings_dict
-        self.keys = [key, part]
+        self.keys = list(keys)
+        self.placeholders = ", ".join(["%s"] * len(keys))
         self.session = psycopg.connect(
             dbname=params["NAME"],
             user=params["USER"] or None,
@@ -229,24 +230,32 @@ class SweepLockHolder:
             port=params["PORT"] or None,
             autocommit=True,
         )
-        self.session.execute("SELECT pg_advisory_lock(%s, %s)", self.keys)
+        self.session.execute(f"SELECT pg_advisory_lock({self.placeholders})", self.keys)
 
     def release(self) -> None:
-        self.session.execute("SELECT pg_advisory_unlock(%s, %s)", self.keys)
+        self.session.execute(f"SELECT pg_advisory_unlock({self.placeholders})", self.keys)
 
 
 @pytest.fixture
-def hold_sweep_lock(db):
-    """`hold_sweep_lock(KEY, part=0)` holds that lock until the test ends or `.release()`."""
+def hold_lock(db):
+    """`hold_lock(KEY)` or `hold_lock(KEY, PART)` holds that advisory lock until the test ends
+    or `.release()`."""
     holders = []
 
-    def hold(key: int, part: int = 0) -> SweepLockHolder:
-        holders.append(SweepLockHolder(key, part))
+    def hold(*keys: int) -> LockHolder:
+        holders.append(LockHolder(*keys))
         return holders[-1]
 
     yield hold
     for holder in holders:
         holder.session.close()
+
+
+@pytest.fixture
+def hold_sweep_lock(hold_lock):
+    """`hold_sweep_lock(KEY, part=0)`: a sweep's lock for one part (the first, which a one-part
+    run takes, unless told)."""
+    return lambda key, part=0: hold_lock(key, part)
 
 
 def holds_sweep_lock(key: int) -> bool:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cases import audit
 from cases.models import AuditAction, Role
-from notifications import journey
+from notifications import journey, rules
 from notifications.details import SECTIONS
 from notifications.models import Clock, Notification, NotificationType, Station
 from notifications.services import notification_record
@@ -255,7 +255,7 @@ def _section_blocks(nominal, state, data) -> tuple[list[dict], list[dict]]:
             if b["answer"] == "changed"
             for day in journey.change_dates(b["section"].slug, b["forms"])
         ]
-        problem = journey.planned_change_problem(state["type"], dates, on)
+        problem = rules.planned_change_problem(state["type"], dates, on)
         if problem:
             errors.append({"href": f"#{changed[0].slug}-status", "text": problem})
     return blocks, errors

@@ -6,7 +6,6 @@ from __future__ import annotations
 import smtplib
 from datetime import timedelta
 
-import psycopg
 import pytest
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
@@ -189,19 +188,8 @@ def test_a_failed_send_records_nothing_and_the_next_run_sends(
 
 
 @pytest.fixture
-def lock_holder(db):
-    params = connection.settings_dict
-    other = psycopg.connect(
-        dbname=params["NAME"],
-        user=params["USER"] or None,
-        password=params["PASSWORD"] or None,
-        host=params["HOST"] or None,
-        port=params["PORT"] or None,
-        autocommit=True,
-    )
-    other.execute("SELECT pg_advisory_lock(%s)", [DIGEST_LOCK])
-    yield other
-    other.close()
+def lock_holder(hold_lock):
+    return hold_lock(DIGEST_LOCK)
 
 
 def test_a_run_in_progress_makes_another_return_at_once(
@@ -214,7 +202,7 @@ def test_a_run_in_progress_makes_another_return_at_once(
     assert "not sent: another run is in progress" in str(busy)
     assert mailoutbox == []
 
-    lock_holder.execute("SELECT pg_advisory_unlock(%s)", [DIGEST_LOCK])
+    lock_holder.release()
     assert digests_send(TODAY).sent == 1
 
 

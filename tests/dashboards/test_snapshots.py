@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -196,20 +195,8 @@ def test_queries_do_not_grow_with_forces_or_cases(
 
 
 @pytest.fixture
-def lock_holder(db):
-    """A second database session holding the snapshot lock, as a run in another worker would."""
-    params = connection.settings_dict
-    other = psycopg.connect(
-        dbname=params["NAME"],
-        user=params["USER"] or None,
-        password=params["PASSWORD"] or None,
-        host=params["HOST"] or None,
-        port=params["PORT"] or None,
-        autocommit=True,
-    )
-    other.execute("SELECT pg_advisory_lock(%s)", [SNAPSHOT_LOCK])
-    yield other
-    other.close()
+def lock_holder(hold_lock):
+    return hold_lock(SNAPSHOT_LOCK)
 
 
 def test_a_run_already_in_progress_makes_a_second_one_return_at_once(register, lock_holder):
@@ -221,7 +208,7 @@ def test_a_run_already_in_progress_makes_a_second_one_return_at_once(register, l
     assert "not taken: another snapshot is in progress" in str(busy)
     assert not DailySnapshot.objects.exists()
 
-    lock_holder.execute("SELECT pg_advisory_unlock(%s)", [SNAPSHOT_LOCK])
+    lock_holder.release()
     assert snapshot_take(ON).created == 1
 
 

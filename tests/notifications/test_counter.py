@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from cases.models import Address, AuditEvent, BankAccount, CaseEvent, InboxItem, OtherName
 from notifications import services as register
-from notifications.journey import planned_change_problem
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -319,28 +318,6 @@ def _trip(leaving, **extra):
         "first_night_accommodation": "Hotel Sol, Malaga",
         **extra,
     }
-
-
-TODAY = date(2026, 6, 8)
-
-
-@pytest.mark.parametrize(
-    "kind, dates, problem",
-    [
-        ("change", [date(2026, 6, 20)], None),  # 2.7: notified in advance
-        ("change", [date(2026, 6, 20), date(2026, 6, 20)], None),  # the same planned day
-        ("change", [TODAY, date(2026, 6, 1)], None),
-        ("change", [None, TODAY], None),  # an NI number has no date: it has happened
-        ("change", [TODAY, date(2026, 6, 20)], "separate notifications"),
-        ("change", [None, date(2026, 6, 20)], "separate notifications"),
-        ("change", [date(2026, 6, 13), date(2026, 8, 7)], "different days"),
-        ("periodic", [date(2026, 6, 20)], "notified in advance on its own"),
-        ("periodic", [TODAY], None),
-    ],
-)
-def test_a_planned_change_is_its_own_notification(kind, dates, problem):
-    found = planned_change_problem(kind, dates, TODAY)
-    assert (found is None) if problem is None else (problem in found)
 
 
 def test_a_planned_account_and_one_closed_are_refused_as_one_notification(

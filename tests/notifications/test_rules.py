@@ -35,6 +35,7 @@ from notifications.rules import (
     notification_period,
     overall_requirement,
     period_last_day,
+    planned_change_problem,
     qualifying_stay,
     restarts_periodic_clock,
     review_appeal_deadline,
@@ -1046,3 +1047,25 @@ def test_impossible_disposal(disposal, born, convicted, problem):
         disposal=disposal, date_of_birth=born, relevant_date=convicted
     )
     assert (problem in found) if problem else found == ""
+
+
+PLANNING_TODAY = D(2026, 6, 8)
+
+
+@pytest.mark.parametrize(
+    "kind, dates, problem",
+    [
+        ("change", [D(2026, 6, 20)], None),  # 2.7: notified in advance
+        ("change", [D(2026, 6, 20), D(2026, 6, 20)], None),  # the same planned day
+        ("change", [PLANNING_TODAY, D(2026, 6, 1)], None),
+        ("change", [None, PLANNING_TODAY], None),  # an NI number has no date: it has happened
+        ("change", [PLANNING_TODAY, D(2026, 6, 20)], "separate notifications"),
+        ("change", [None, D(2026, 6, 20)], "separate notifications"),
+        ("change", [D(2026, 6, 13), D(2026, 8, 7)], "different days"),
+        ("periodic", [D(2026, 6, 20)], "notified in advance on its own"),
+        ("periodic", [PLANNING_TODAY], None),
+    ],
+)
+def test_a_planned_change_is_its_own_notification(kind, dates, problem):
+    found = planned_change_problem(kind, dates, PLANNING_TODAY)
+    assert (found is None) if problem is None else (problem in found)
